@@ -1,0 +1,104 @@
+// Calls ATen operators through the addon's dispatcher entry. Each operator is named once, by its
+// schema name and overload, and resolved on first use; libtorch errors come back as TorchError.
+import { native, type NativeArg, type NativeResult } from './native.js';
+import { Tensor } from './tensor.js';
+
+export type AtenArg =
+  | Tensor
+  | number
+  | boolean
+  | string
+  | null
+  | undefined
+  | readonly number[]
+  | readonly boolean[]
+  | readonly Tensor[]
+  | readonly (Tensor | null)[];
+
+/** An error raised by libtorch, with the operator that raised it. */
+export class TorchError extends Error {
+  constructor(
+    readonly op: string,
+    readonly torchMessage: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${op}: ${torchMessage}`, options);
+    this.name = 'TorchError';
+  }
+}
+
+/** An ATen operator, resolved in libtorch's dispatcher on first use. */
+export interface AtenOp {
+  readonly qualifiedName: string;
+  /** The dispatcher index; looks the operator up the first time. */
+  id(): number;
+  /** The operator's schema as libtorch declares it. */
+  schema(): string;
+}
+
+// A function declaration rather than a class: op modules call it at load time, and in an ESM import
+// cycle a hoisted function is usable before this module has run, while a class would not be.
+/** Names an operator, e.g. aten('add', 'Tensor') for aten::add.Tensor. */
+export function aten(name: string, overload = ''): AtenOp {
+  const fullName = `aten::${name}`;
+  let index = -1;
+  const id = (): number => {
+    if (index < 0) index = native.opHandle(fullName, overload);
+    return index;
+  };
+  return { qualifiedName: overload === '' ? fullName : `${fullName}.${overload}`, id, schema: () => native.opSchema(id()) };
+}
+
+function toNative(arg: AtenArg): NativeArg {
+  if (arg instanceof Tensor) return arg.handle;
+  if (Array.isArray(arg)) {
+    let converted: (number | boolean | null)[] | undefined;
+    for (let i = 0; i < arg.length; i++) {
+      const item: unknown = arg[i];
+      if (item instanceof Tensor) {
+        converted ??= arg.slice(0, i);
+        converted.push(item.handle);
+      } else if (converted !== undefined) {
+        converted.push(item as number | boolean | null);
+      }
+    }
+    return converted ?? (arg as readonly number[]);
+  }
+  return arg as NativeArg;
+}
+
+function invoke(op: AtenOp, args: readonly AtenArg[], returnResults: boolean): NativeResult | undefined {
+  const id = op.id();
+  const nativeArgs = args.map(toNative);
+  try {
+    if (!returnResults) {
+      native.callVoid(id, ...nativeArgs);
+      return undefined;
+    }
+    return native.call(id, ...nativeArgs);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TorchError(op.qualifiedName, message.startsWith(`${op.qualifiedName}:`) ? message.slice(op.qualifiedName.length + 2) : message, {
+      cause: error,
+    });
+  }
+}
+
+/** Calls an operator that returns one tensor. */
+export function callTensor(op: AtenOp, ...args: AtenArg[]): Tensor {
+  return Tensor.fromHandle(invoke(op, args, true) as number);
+}
+
+/** Calls an operator that returns several tensors (a tuple or a list). */
+export function callTensors(op: AtenOp, ...args: AtenArg[]): Tensor[] {
+  const result = invoke(op, args, true) as (number | null)[];
+  return result.map((handle) => {
+    if (handle === null) throw new TorchError(op.qualifiedName, 'returned an undefined tensor');
+    return Tensor.fromHandle(handle);
+  });
+}
+
+/** Calls an in-place operator (its result aliases an argument, so no new handle is made). */
+export function callInPlace(op: AtenOp, ...args: AtenArg[]): void {
+  invoke(op, args, false);
+}

@@ -1,0 +1,77 @@
+// Loads the libtorch addon and describes its entries. Everything above this file talks to libtorch
+// through these typed functions; nothing else touches the addon.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A tensor as the addon sees it: a slot number with a generation, never reused while live. */
+export type Handle = number;
+
+/** What one argument of a dispatcher call may be once tensors are replaced by their handles. */
+export type NativeArg = number | boolean | string | null | undefined | readonly (number | boolean | null)[];
+
+export type NativeResult = Handle | number | boolean | null | NativeResult[];
+
+export interface NativeAddon {
+  dispose(handle: Handle): boolean;
+  isAlive(handle: Handle): boolean;
+  memory(): [count: number, bytes: number];
+  opHandle(name: string, overload: string): number;
+  opSchema(op: number): string;
+  call(op: number, ...args: NativeArg[]): NativeResult;
+  callVoid(op: number, ...args: NativeArg[]): void;
+  fromBuffer(data: ArrayBufferView, shape: readonly number[], dtypeCode: number, device?: string): Handle;
+  toBuffer(handle: Handle): ArrayBuffer;
+  meta(handle: Handle): [dtypeCode: number, deviceType: string, deviceIndex: number, ...shape: number[]];
+  strides(handle: Handle): number[];
+  item(handle: Handle): number | boolean;
+  isContiguous(handle: Handle, channelsLast: boolean): boolean;
+  setRequiresGrad(handle: Handle, flag: boolean): void;
+  requiresGrad(handle: Handle): boolean;
+  isLeaf(handle: Handle): boolean;
+  backward(handle: Handle, gradient: Handle | null, retainGraph: boolean): void;
+  grad(handle: Handle): Handle | null;
+  setGrad(handle: Handle, gradient: Handle | null): void;
+  retainGrad(handle: Handle): void;
+  setGradEnabled(enabled: boolean): boolean;
+  isGradEnabled(): boolean;
+  setNumThreads(threads: number): void;
+  getNumThreads(): number;
+  manualSeed(seed: number): void;
+  getRngState(): Handle;
+  setRngState(state: Handle): void;
+  cudaAvailable(): boolean;
+  cudaDeviceCount(): number;
+  synchronize(): void;
+  version(): string;
+  parallelInfo(): string;
+}
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+function addonPath(): string {
+  return process.env.CATRAIN_NATIVE ?? path.join(packageRoot, 'build', 'native', 'catrain_native.node');
+}
+
+function load(): NativeAddon {
+  const file = addonPath();
+  if (!existsSync(file)) {
+    throw new Error(
+      `catrain: the native addon is not built (${file} is missing). Run \`npm run build:native\`; ` +
+        'it needs libtorch: `apt-get install -y libtorch-dev libopenblas0-pthread` on Debian, or LIBTORCH=/path/to/libtorch.',
+    );
+  }
+  try {
+    return createRequire(import.meta.url)(file) as NativeAddon;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `catrain: cannot load the native addon ${file}: ${reason}. If a libtorch library is missing, install ` +
+        '`libtorch-dev libopenblas0-pthread` (Debian) or rebuild with `npm run build:native` against the libtorch you have.',
+      { cause: error },
+    );
+  }
+}
+
+export const native: NativeAddon = load();

@@ -1,0 +1,109 @@
+// Neural-network operators: dense and convolution layers, normalisation, pooling, losses.
+import { aten, callTensor } from '../aten.js';
+import type { Tensor } from '../tensor.js';
+
+export type Pair = number | readonly [number, number];
+export type Reduction = 'mean' | 'sum' | 'none';
+
+// at::Reduction codes.
+const REDUCTION: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
+
+function reductionCode(op: string, reduction: Reduction): number {
+  const code = REDUCTION[reduction];
+  if (code === undefined) throw new TypeError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+  return code;
+}
+
+const LINEAR = aten('linear');
+const MATMUL = aten('matmul');
+const MM = aten('mm');
+const CONV2D = aten('conv2d');
+const BATCH_NORM = aten('batch_norm');
+const MAX_POOL2D = aten('max_pool2d');
+const AVG_POOL2D = aten('avg_pool2d');
+const ADAPTIVE_AVG_POOL2D = aten('adaptive_avg_pool2d');
+const LOG_SOFTMAX = aten('log_softmax', 'int');
+const SOFTMAX = aten('softmax', 'int');
+const CROSS_ENTROPY = aten('cross_entropy_loss');
+const NLL_LOSS = aten('nll_loss');
+const DROPOUT = aten('dropout');
+
+/** x @ weight^T + bias, with weight of shape [out, in]. */
+export const linear = (x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor => callTensor(LINEAR, x, weight, bias);
+export const matmul = (a: Tensor, b: Tensor): Tensor => callTensor(MATMUL, a, b);
+export const mm = (a: Tensor, b: Tensor): Tensor => callTensor(MM, a, b);
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** 2-d convolution of NCHW input with weight [out, in / groups, kh, kw]. */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+  return callTensor(CONV2D, x, weight, bias, stride, padding, dilation, groups);
+}
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  /** Batch statistics (and running-statistic updates) when true; running statistics when false. */
+  training: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+/** Batch normalisation over dim 1; in training it updates runningMean/runningVar in place. */
+export function batchNorm(x: Tensor, options: BatchNormOptions): Tensor {
+  const { weight = null, bias = null, runningMean = null, runningVar = null, training, momentum = 0.1, eps = 1e-5 } = options;
+  return callTensor(BATCH_NORM, x, weight, bias, runningMean, runningVar, training, momentum, eps, true);
+}
+
+export interface Pool2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  ceilMode?: boolean;
+}
+
+export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions & { dilation?: Pair } = {}): Tensor {
+  const { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false } = options;
+  return callTensor(MAX_POOL2D, x, kernelSize, stride, padding, dilation, ceilMode);
+}
+
+export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions & { countIncludePad?: boolean } = {}): Tensor {
+  const { stride = kernelSize, padding = 0, ceilMode = false, countIncludePad = true } = options;
+  return callTensor(AVG_POOL2D, x, kernelSize, stride, padding, ceilMode, countIncludePad, null);
+}
+
+export const adaptiveAvgPool2d = (x: Tensor, outputSize: Pair): Tensor => callTensor(ADAPTIVE_AVG_POOL2D, x, outputSize);
+
+export const logSoftmax = (x: Tensor, dim: number): Tensor => callTensor(LOG_SOFTMAX, x, dim, null);
+export const softmax = (x: Tensor, dim: number): Tensor => callTensor(SOFTMAX, x, dim, null);
+
+export interface CrossEntropyOptions {
+  reduction?: Reduction;
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+  labelSmoothing?: number;
+}
+
+/** Cross-entropy of raw logits [N, C] against int64 class targets [N]. */
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 } = options;
+  return callTensor(CROSS_ENTROPY, logits, target, weight, reductionCode('crossEntropy', reduction), ignoreIndex, labelSmoothing);
+}
+
+/** Negative log-likelihood of log-probabilities [N, C] against int64 targets [N]. */
+export function nllLoss(logProbs: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  return callTensor(NLL_LOSS, logProbs, target, null, reductionCode('nllLoss', reduction), -100);
+}
+
+/** Zeroes elements with probability p and rescales the rest, when training. */
+export function dropout(x: Tensor, p: number, training: boolean): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
+  return callTensor(DROPOUT, x, p, training);
+}

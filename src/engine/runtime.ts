@@ -1,0 +1,46 @@
+// Process-wide engine settings: threads, seeding, memory accounting, synchronisation.
+import { availableParallelism } from 'node:os';
+import { native } from './native.js';
+import { Tensor } from './tensor.js';
+
+export interface MemoryInfo {
+  /** Live tensor handles. */
+  tensors: number;
+  /** Bytes of their elements (views count their own extent). */
+  bytes: number;
+}
+
+export function memory(): MemoryInfo {
+  const [tensors, bytes] = native.memory();
+  return { tensors, bytes };
+}
+
+export function setNumThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${threads}`);
+  native.setNumThreads(threads);
+}
+export const getNumThreads = (): number => native.getNumThreads();
+
+/** Seeds the global generator used by rand, randn, randint, bernoulli, dropout and init (CPU and CUDA). */
+export function manualSeed(seed: number): void {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`manualSeed: expected a non-negative integer, got ${seed}`);
+  native.manualSeed(seed);
+}
+
+/** The CPU generator's state (uint8 tensor), for exact resume. */
+export const getRngState = (): Tensor => Tensor.fromHandle(native.getRngState());
+export function setRngState(state: Tensor): void {
+  native.setRngState(state.handle);
+}
+
+/** Waits for all queued CUDA work; a no-op without CUDA. */
+export const synchronize = (): void => native.synchronize();
+export const torchVersion = (): string => native.version();
+
+// libtorch's OpenMP pool can start at one thread when the process did not set OMP_NUM_THREADS;
+// default to every core unless the user chose.
+if (process.env.OMP_NUM_THREADS === undefined && process.env.CATRAIN_THREADS === undefined) {
+  native.setNumThreads(availableParallelism());
+} else if (process.env.CATRAIN_THREADS !== undefined) {
+  setNumThreads(Number(process.env.CATRAIN_THREADS));
+}
