@@ -55,17 +55,17 @@ function close(frame: Frame, result: unknown): void {
   frame.closed = true;
   const returned = new Set<ScopedResource>();
   collect(result, returned, new Set());
-  for (const resource of returned) {
-    if (resource.isDisposed) throw new Error(`scope '${frame.name}' returned a tensor that was already disposed`);
-  }
+  const returnedDisposed = [...returned].some((resource) => resource.isDisposed);
   // A returned tensor created here now belongs to the enclosing scope, which frees it unless it
   // returns it too; one created outside this scope keeps the owner it had.
   const parent = frame.parent !== undefined && !frame.parent.closed ? frame.parent : undefined;
   for (const resource of frame.tracked) {
     if (resource.kept) continue;
-    if (!returned.has(resource)) resource.dispose();
+    if (!returned.has(resource) || returnedDisposed) resource.dispose();
     else if (parent !== undefined) parent.tracked.push(resource);
   }
+  // Checked after freeing, so that the misuse does not also leak the scope's other tensors.
+  if (returnedDisposed) throw new Error(`scope '${frame.name}' returned a tensor that was already disposed`);
 }
 
 /**

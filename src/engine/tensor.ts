@@ -31,8 +31,14 @@ export class Tensor implements ScopedResource {
 
   private constructor(handle: Handle) {
     this.handleValue = handle;
+    try {
+      track(this);
+    } catch (error) {
+      native.dispose(handle);
+      this.handleValue = -1;
+      throw error;
+    }
     finalizer.register(this, handle, this);
-    track(this);
   }
 
   /** Wraps a handle the addon just returned; the new Tensor owns it. */
@@ -58,6 +64,7 @@ export class Tensor implements ScopedResource {
     native.dispose(this.handleValue);
     finalizer.unregister(this);
     this.handleValue = -1;
+    this.metaCache = undefined;
   }
 
   private get meta(): Meta {

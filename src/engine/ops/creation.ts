@@ -20,6 +20,7 @@ const RAND = aten('rand');
 const RANDN = aten('randn');
 const RANDINT = aten('randint', 'low');
 const EYE = aten('eye');
+const RANDPERM = aten('randperm');
 const BERNOULLI = aten('bernoulli');
 const BERNOULLI_FLOAT_ = aten('bernoulli_', 'float');
 const ZEROS_LIKE = aten('zeros_like');
@@ -72,6 +73,10 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!(high > low)) throw new RangeError(`randint: high (${high}) must be greater than low (${low})`);
   return finish(callTensor(RANDINT, low, high, checkShape('randint', shape), options.dtype === undefined ? dtypeCode('int64') : dtypeArg(options), null, deviceArg(options)), options);
 }
+
+/** A random permutation of 0..n-1 (int64), e.g. a shuffled epoch order. */
+export const randperm = (n: number, options: CreateOptions = {}): Tensor =>
+  finish(callTensor(RANDPERM, n, options.dtype === undefined ? undefined : dtypeCode(options.dtype), null, deviceArg(options)), options);
 
 /** 0/1 samples: with a tensor of probabilities, one draw per element; with a shape, all with probability p. */
 export function bernoulli(probabilities: Tensor): Tensor;
