@@ -10,10 +10,10 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
     native.setGradEnabled(previous);
     throw error;
   }
+  native.setGradEnabled(previous);
   if (result instanceof Promise) {
     throw new Error('noGrad/enableGrad take a synchronous function: grad mode is thread-wide and would leak across await');
   }
-  native.setGradEnabled(previous);
   return result;
 }
 
