@@ -1,0 +1,118 @@
+// `catrain train`: trains a model on a dataset into a run directory, or resumes one. Ctrl-C stops after
+// the current step, writes a checkpoint, and exits 130.
+import { Command } from 'commander';
+import * as E from '../../engine/index.js';
+import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../../data/index.js';
+import { isModelName, modelNames } from '../../models/index.js';
+import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../../train/config.js';
+import { NonFiniteLossError } from '../../train/callbacks/nan-guard.js';
+import { trainRun } from '../../train/run.js';
+import type { Trainer } from '../../train/trainer.js';
+import { badArgument, CliError } from '../errors.js';
+import { nonNegativeInt, numberIn, oneOf, positiveInt } from '../options.js';
+
+interface TrainOptions extends Omit<TrainConfig, 'model' | 'data'> {
+  model?: string;
+  data?: string;
+  out: string;
+  resume?: boolean;
+  quiet?: boolean;
+  threads?: number;
+}
+
+const milestoneList = (value: string): number[] => {
+  const epochs = value.split(',').map((part) => Number(part.trim()));
+  if (epochs.some((epoch) => !Number.isInteger(epoch) || epoch < 1)) throw badArgument(`--milestones must be comma-separated epochs, got '${value}'`);
+  return epochs;
+};
+
+function toConfig(options: TrainOptions): TrainConfig {
+  if (options.model === undefined || options.data === undefined) throw badArgument('--model and --data are required (unless --resume)');
+  if (!isModelName(options.model)) throw badArgument(`unknown model '${options.model}'`, `choose one of: ${modelNames().join(', ')}`);
+  try {
+    parseDatasetSpec(options.data);
+  } catch (error) {
+    throw badArgument((error as Error).message, `dataset specs: ${DATASET_SPEC_FORMS.join(', ')}`);
+  }
+  try {
+    E.checkDevice(options.device);
+  } catch (error) {
+    throw badArgument((error as Error).message);
+  }
+  const { out: _out, resume: _resume, quiet: _quiet, threads: _threads, model, data, ...settings } = options;
+  const config: TrainConfig = { ...DEFAULT_CONFIG, ...settings, model, data };
+  const problems = configProblems(config);
+  if (problems.length > 0) throw badArgument(problems.join('; '));
+  return config;
+}
+
+function interruptOnSigint(trainer: Trainer): () => void {
+  let interrupts = 0;
+  const handler = (): void => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write('\ncatrain: stopping after this step and writing a checkpoint (Ctrl-C again to abort without one)\n');
+    trainer.run.stopTraining = true;
+    trainer.run.stopReason = 'interrupted';
+  };
+  process.on('SIGINT', handler);
+  return () => process.off('SIGINT', handler);
+}
+
+export function trainCommand(): Command {
+  const d = DEFAULT_CONFIG;
+  return new Command('train')
+    .description('train a model on a dataset into a run directory (config.json, metrics.jsonl, checkpoint, final model, summary)')
+    .option('--model <name>', `model: ${modelNames().join(', ')}`)
+    .option('--data <spec>', `dataset: ${DATASET_SPEC_FORMS.join(', ')}`)
+    .requiredOption('--out <dir>', 'run directory (new or empty; with --resume, an existing run)')
+    .option('--resume', 'continue the run in --out from its checkpoint, with its saved settings')
+    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), d.epochs)
+    .option('--batch-size <n>', 'training batch size', positiveInt('--batch-size'), d.batchSize)
+    .option('--lr <rate>', 'peak learning rate', numberIn('--lr', 0, 100, { exclusiveMin: true }), d.lr)
+    .option('--momentum <m>', 'SGD momentum', numberIn('--momentum', 0, 0.999), d.momentum)
+    .option('--no-nesterov', 'plain momentum instead of Nesterov')
+    .option('--weight-decay <wd>', 'L2 weight decay (not on BatchNorm or biases)', numberIn('--weight-decay', 0, 1), d.weightDecay)
+    .option('--schedule <name>', 'learning-rate schedule: cosine, step, constant', oneOf('--schedule', ['cosine', 'step', 'constant'] as const), d.schedule)
+    .option('--warmup-epochs <n>', 'linear warm-up epochs', nonNegativeInt('--warmup-epochs'), d.warmupEpochs)
+    .option('--milestones <epochs>', 'step schedule: comma-separated epochs where the rate is multiplied by --gamma', milestoneList, d.milestones)
+    .option('--gamma <g>', 'step schedule factor', numberIn('--gamma', 0, 1, { exclusiveMin: true }), d.gamma)
+    .option('--seed <n>', 'seed of initialisation, data order and augmentation', nonNegativeInt('--seed'), d.seed)
+    .option('--no-augment', 'no pad-4 random crop + flip')
+    .option('--workers <n>', 'data worker threads (0: prepare batches on the main thread)', nonNegativeInt('--workers'), d.workers)
+    .option('--device <device>', "'cpu', 'cuda' or 'cuda:N'", d.device)
+    .option('--no-channels-last', 'train in the plain NCHW layout instead of channels-last')
+    .option('--eval-batch-size <n>', 'evaluation batch size', positiveInt('--eval-batch-size'), d.evalBatchSize)
+    .option('--image-size <n>', 'folder datasets: side the images are resized to', positiveInt('--image-size'), d.imageSize)
+    .option('--threads <n>', 'libtorch intra-op threads (default: all cores)', positiveInt('--threads'))
+    .option('--quiet', 'no progress output')
+    .action(async (options: TrainOptions) => {
+      if (options.threads !== undefined) E.setNumThreads(options.threads);
+      const config = options.resume === true ? ({} as TrainConfig) : toConfig(options);
+      let removeHandler = (): void => undefined;
+      try {
+        const result = await trainRun(config, options.out, {
+          resume: options.resume === true,
+          progress: options.quiet !== true,
+          onTrainer: (trainer) => {
+            removeHandler = interruptOnSigint(trainer);
+          },
+        });
+        if (!result.completed) {
+          throw new CliError('INTERRUPTED', `training stopped at epoch ${result.position.epoch + 1}, batch ${result.position.batchInEpoch}; checkpoint written`, `continue with: catrain train --resume --out ${options.out}`);
+        }
+        const test = result.test;
+        if (options.quiet !== true && test !== undefined) {
+          console.log(`test top-1 ${test.top1.toFixed(2)}%, top-5 ${test.top5.toFixed(2)}%, loss ${test.loss.toFixed(4)} (${result.seconds.toFixed(0)} s); run in ${options.out}`);
+        }
+      } catch (error) {
+        if (error instanceof NonFiniteLossError) throw new CliError('DIVERGED', error.message);
+        if (error instanceof CliError) throw error;
+        const message = (error as Error).message;
+        if (/already holds a run|is not empty|no checkpoint/.test(message)) throw new CliError('RUN_DIR', message);
+        throw error;
+      } finally {
+        removeHandler();
+      }
+    });
+}

@@ -1,0 +1,37 @@
+// Errors the CLI reports: a code, what happened, and what to do. Library code throws plain errors;
+// only the handler at the edge (main.ts) prints and chooses the exit code.
+
+export type CliErrorCode = 'BAD_ARGUMENT' | 'BAD_DATA' | 'RUN_DIR' | 'DIVERGED' | 'INTERRUPTED' | 'ENVIRONMENT';
+
+export class CliError extends Error {
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    readonly suggestion?: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+
+  /** Bad arguments exit 2, as commander does for its own usage errors; everything else exits 1. */
+  get exitCode(): number {
+    if (this.code === 'BAD_ARGUMENT') return 2;
+    if (this.code === 'INTERRUPTED') return 130;
+    return 1;
+  }
+}
+
+export const badArgument = (message: string, suggestion?: string): CliError => new CliError('BAD_ARGUMENT', message, suggestion);
+
+/** Prints an error to stderr and returns the process exit code. */
+export function reportError(error: unknown): number {
+  if (error instanceof CliError) {
+    process.stderr.write(`catrain: ${error.message}\n`);
+    if (error.suggestion !== undefined) process.stderr.write(`  ${error.suggestion}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`catrain: ${message}\n`);
+  if (process.env.CATRAIN_DEBUG !== undefined && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+  return 1;
+}

@@ -1,0 +1,104 @@
+// Epoch order and batch assembly as pure functions of (seed, epoch, batch index). The DataLoader runs
+// this in worker threads or in-thread; both give the same bytes, since nothing depends on timing.
+import { drawAugment, normalizationTable, transformImage, type AugmentOptions, type Layout, type Normalization } from './augment.js';
+import { hashSeed, Rng, STREAM } from './rng.js';
+
+/** The arrays and sizes a batch is made from (an ImageDataset has them all). */
+export interface DatasetArrays {
+  images: Uint8Array;
+  labels: Uint8Array | Uint16Array;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** Resolved settings: every field is explicit, so they can be posted to a worker as they are. */
+export interface BatchSettings {
+  batchSize: number;
+  shuffle: boolean;
+  dropLast: boolean;
+  seed: number;
+  /** null: no crop or flip (evaluation). */
+  augment: AugmentOptions | null;
+  normalization: Normalization;
+  layout: Layout;
+}
+
+/** One prepared batch: float32 images and int64 labels, ready for `E.tensor(batch.images, { shape: batch.shape })`. */
+export interface Batch {
+  epoch: number;
+  /** Position within the epoch, 0-based. */
+  index: number;
+  /** Images in this batch (the last one may be short unless dropLast). */
+  size: number;
+  /** [size, C, H, W] for 'nchw', [size, H, W, C] for 'nhwc'. */
+  shape: [number, number, number, number];
+  layout: Layout;
+  images: Float32Array;
+  labels: BigInt64Array;
+}
+
+export function batchesPerEpoch(count: number, batchSize: number, dropLast: boolean): number {
+  return dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
+}
+
+/** The order images are visited in an epoch: identity, or a Fisher-Yates shuffle seeded by (seed, epoch). */
+export function epochOrder(count: number, seed: number, epoch: number, shuffle: boolean): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  if (!shuffle) return order;
+  const rng = new Rng(hashSeed(seed, STREAM.order, epoch));
+  for (let i = count - 1; i > 0; i--) {
+    const j = rng.below(i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
+/** Makes batches of one dataset; keeps the last epoch's order so consecutive batches share it. */
+export class BatchMaker {
+  readonly batchesPerEpoch: number;
+  private readonly table: Float32Array;
+  private cached: { epoch: number; order: Uint32Array } | null = null;
+
+  constructor(readonly data: DatasetArrays, readonly settings: BatchSettings) {
+    this.batchesPerEpoch = batchesPerEpoch(data.count, settings.batchSize, settings.dropLast);
+    this.table = normalizationTable(settings.normalization, data.channels);
+  }
+
+  order(epoch: number): Uint32Array {
+    if (this.cached?.epoch !== epoch) {
+      const { seed, shuffle } = this.settings;
+      this.cached = { epoch, order: epochOrder(this.data.count, seed, epoch, shuffle) };
+    }
+    return this.cached.order;
+  }
+
+  /** Batch `index` of `epoch`: the same bytes on any thread, at any time. */
+  make(epoch: number, index: number): Batch {
+    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new RangeError(`epoch ${epoch} is not a non-negative integer`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.batchesPerEpoch) {
+      throw new RangeError(`batch ${index} is out of range: an epoch has ${this.batchesPerEpoch} batches (0..${this.batchesPerEpoch - 1})`);
+    }
+    const { batchSize, augment, layout, seed } = this.settings;
+    const { images, labels, count, height, width, channels } = this.data;
+    const start = index * batchSize;
+    const size = Math.min(batchSize, count - start);
+    const order = this.order(epoch).subarray(start, start + size);
+    const imageBytes = height * width * channels;
+    const out = new Float32Array(size * imageBytes);
+    const outLabels = new BigInt64Array(size);
+    const rng = new Rng(hashSeed(seed, STREAM.augment, epoch, index));
+    const geometry = { height, width, channels };
+    for (let i = 0; i < size; i++) {
+      const item = order[i] as number;
+      transformImage(images, item * imageBytes, geometry, drawAugment(rng, augment), this.table, out, i, layout);
+      outLabels[i] = BigInt(labels[item] as number);
+    }
+    const shape: Batch['shape'] = layout === 'nchw' ? [size, channels, height, width] : [size, height, width, channels];
+    return { epoch, index, size, shape, layout, images: out, labels: outLabels };
+  }
+}

@@ -1,0 +1,51 @@
+// The in-memory image dataset every loader in src/data produces, and the checks that keep it consistent.
+
+/** Which part of a dataset to load: 'test' is the held-out set (t10k, test_batch, val/). */
+export type Split = 'train' | 'test';
+
+/** A labelled image set held in memory as one HWC uint8 array: image i is images[i*H*W*C, (i+1)*H*W*C). */
+export interface ImageDataset {
+  /** 'mnist', 'fashion-mnist', 'cifar10', 'cifar100' or 'folder'; selects the normalisation constants. */
+  name: string;
+  /** count * height * width * channels bytes, HWC per image. Loaders allocate it on a SharedArrayBuffer. */
+  images: Uint8Array;
+  /** One label per image, each below numClasses. */
+  labels: Uint8Array | Uint16Array;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  numClasses: number;
+  classNames?: readonly string[];
+}
+
+/** A byte array on a SharedArrayBuffer, so DataLoader workers can read it without a copy. */
+export function sharedBytes(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
+
+/** The narrowest label array that holds numClasses classes, on a SharedArrayBuffer. */
+export function sharedLabels(count: number, numClasses: number): Uint8Array | Uint16Array {
+  if (numClasses <= 256) return new Uint8Array(new SharedArrayBuffer(count));
+  if (numClasses <= 65536) return new Uint16Array(new SharedArrayBuffer(2 * count));
+  throw new RangeError(`${numClasses} classes do not fit a Uint16Array label (at most 65536)`);
+}
+
+/** Throws unless the arrays agree with the sizes and every label is below numClasses. */
+export function checkDataset(dataset: ImageDataset): ImageDataset {
+  const { name, count, height, width, channels, numClasses } = dataset;
+  for (const [field, value] of Object.entries({ count, height, width, channels, numClasses })) {
+    if (!Number.isInteger(value) || value < 0) throw new RangeError(`dataset ${name}: ${field} is ${value}, expected a non-negative integer`);
+  }
+  const bytes = count * height * width * channels;
+  if (dataset.images.length !== bytes) {
+    throw new RangeError(`dataset ${name}: images has ${dataset.images.length} bytes, expected ${count}x${height}x${width}x${channels} = ${bytes}`);
+  }
+  if (dataset.labels.length !== count) throw new RangeError(`dataset ${name}: ${dataset.labels.length} labels for ${count} images`);
+  const bad = dataset.labels.findIndex((label) => label >= numClasses);
+  if (bad >= 0) throw new RangeError(`dataset ${name}: label ${dataset.labels[bad]} of image ${bad} is not below numClasses ${numClasses}`);
+  if (dataset.classNames !== undefined && dataset.classNames.length !== numClasses) {
+    throw new RangeError(`dataset ${name}: ${dataset.classNames.length} class names for ${numClasses} classes`);
+  }
+  return dataset;
+}

@@ -1,0 +1,15 @@
+// The data layer: datasets, specs, augmentation, batching and the worker-backed DataLoader.
+export { checkDataset, sharedBytes, sharedLabels, type ImageDataset, type Split } from './dataset.js';
+export { readIdx, type IdxArray } from './idx.js';
+export { loadIdxDataset, loadMnist, loadFashionMnist, defaultMnistDir, defaultFashionMnistDir, FASHION_MNIST_CLASSES } from './mnist.js';
+export { loadCifar10, loadCifar100, CIFAR10_CLASSES, type Cifar100Options } from './cifar.js';
+export { loadImageFolder, type ImageFolderOptions } from './folder.js';
+export { decodeImage, centerResize, type RgbaImage, type ResizeMode } from './image.js';
+export { parseDatasetSpec, loadDataset, DATASET_SPEC_FORMS, type DatasetSpec, type DatasetKind, type LoadDatasetOptions } from './spec.js';
+export {
+  NORMALIZATION, STANDARD_AUGMENT, normalizationFor, normalizationTable, drawAugment, transformImage,
+  type Normalization, type AugmentOptions, type AugmentDraw, type Layout, type ImageGeometry,
+} from './augment.js';
+export { BatchMaker, epochOrder, batchesPerEpoch, type Batch, type BatchSettings, type DatasetArrays } from './batcher.js';
+export { DataLoader, WorkerPool, type DataLoaderOptions, type EpochOptions } from './loader.js';
+export { Rng, hashSeed, STREAM } from './rng.js';

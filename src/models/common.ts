@@ -1,0 +1,25 @@
+// Options shared by every model builder, and the initialisation the ResNet builders apply.
+import { Conv2d, type Module, init } from '../nn/index.js';
+
+export interface ModelOptions {
+  /** Number of output classes (default: the dataset's, e.g. 10 for CIFAR-10, 1000 for ImageNet). */
+  numClasses?: number;
+  /** Channels of the input image (default: the dataset's, 1 for MNIST, 3 otherwise). */
+  inChannels?: number;
+}
+
+export function checkCount(model: string, name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${model}: ${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Every conv weight ~ kaiming_normal_(mode 'fan_out', nonlinearity 'relu'), as torchvision's ResNet
+ * __init__ does (BN weight 1 and bias 0 are already the layers' default; the optional zero-init of each
+ * block's last BN gamma is not applied). Linear layers keep PyTorch's default.
+ */
+export function heInitConvs(model: Module): void {
+  model.apply((m) => {
+    if (m instanceof Conv2d) init.kaimingNormal_(m.weight.value, { mode: 'fan_out', nonlinearity: 'relu' });
+  });
+}

@@ -1,0 +1,67 @@
+// The model zoo by name, with each model's default input shape (what the CLI and reports use).
+import type { Module } from '../nn/index.js';
+import type { ModelOptions } from './common.js';
+import { lenet5 } from './lenet.js';
+import { lenet300 } from './mlp.js';
+import { cifarResNet } from './resnet-cifar.js';
+import { resnet18, resnet34, resnet50 } from './resnet-imagenet.js';
+import { vgg11, vgg16 } from './vgg.js';
+
+interface ModelEntry {
+  build: (options: ModelOptions) => Module;
+  /** One example without the batch dim, with the default number of input channels. */
+  inputShape: readonly [number, number, number];
+}
+
+const MNIST = [1, 28, 28] as const;
+const CIFAR = [3, 32, 32] as const;
+const IMAGENET = [3, 224, 224] as const;
+
+const MODELS = {
+  lenet300: { build: lenet300, inputShape: MNIST },
+  lenet5: { build: lenet5, inputShape: MNIST },
+  vgg11: { build: vgg11, inputShape: CIFAR },
+  vgg16: { build: vgg16, inputShape: CIFAR },
+  resnet20: { build: (o) => cifarResNet(20, o), inputShape: CIFAR },
+  resnet32: { build: (o) => cifarResNet(32, o), inputShape: CIFAR },
+  resnet44: { build: (o) => cifarResNet(44, o), inputShape: CIFAR },
+  resnet56: { build: (o) => cifarResNet(56, o), inputShape: CIFAR },
+  resnet110: { build: (o) => cifarResNet(110, o), inputShape: CIFAR },
+  resnet18: { build: resnet18, inputShape: IMAGENET },
+  resnet34: { build: resnet34, inputShape: IMAGENET },
+  resnet50: { build: resnet50, inputShape: IMAGENET },
+} as const satisfies Record<string, ModelEntry>;
+
+export type ModelName = keyof typeof MODELS;
+
+export const modelNames = (): ModelName[] => Object.keys(MODELS) as ModelName[];
+
+export const isModelName = (name: string): name is ModelName => Object.hasOwn(MODELS, name);
+
+function entry(name: string): ModelEntry {
+  if (!isModelName(name)) throw new Error(`unknown model '${name}': expected one of ${modelNames().join(', ')}`);
+  return MODELS[name];
+}
+
+export interface CreateModelOptions extends ModelOptions {
+  /** Lay conv weights out channels-last (feed channels-last input too): faster convs on CPU and GPU. */
+  channelsLast?: boolean;
+}
+
+/** The class a model name builds, e.g. CifarResNet for 'resnet56'. */
+export type ModelOf<N extends ModelName> = ReturnType<(typeof MODELS)[N]['build']>;
+
+/** Builds a model by name with fresh (seedable) initial weights, on the CPU; move it with .to(device). */
+export function createModel<N extends ModelName>(name: N, options?: CreateModelOptions): ModelOf<N>;
+export function createModel(name: string, options?: CreateModelOptions): Module;
+export function createModel(name: string, options: CreateModelOptions = {}): Module {
+  const { channelsLast = false, ...modelOptions } = options;
+  const model = entry(name).build(modelOptions);
+  return channelsLast ? model.toMemoryFormat('channels_last') : model;
+}
+
+/** The input shape of one example, e.g. [3, 32, 32] for CIFAR models; inChannels replaces the first entry. */
+export function defaultInputShape(name: ModelName | (string & NonNullable<unknown>), options: Pick<ModelOptions, 'inChannels'> = {}): number[] {
+  const [c, h, w] = entry(name).inputShape;
+  return [options.inChannels ?? c, h, w];
+}

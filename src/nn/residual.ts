@@ -1,0 +1,158 @@
+// Residual blocks (He et al. 2016) with torchvision's state keys: conv1, bn1, conv2, bn2 (conv3, bn3),
+// and the shortcut under 'downsample' (torchvision) or 'shortcut' (the CIFAR ResNets), with a 1x1 conv
+// + BN projection where the shape changes ("option B").
+//
+// Built for layer pruning (method.md sections 2 and 4): the residual branch is a typed record
+// (`branch`) whose modules are registered directly on the block (so the names stay torchvision's),
+// `branchGate` can multiply the branch output before the sum (the layer gate xi_B), and
+// `removeBranch()` turns the block into relu(shortcut(x)) and frees the branch's weights.
+import * as E from '../engine/index.js';
+import { ReLU, Identity } from './activation.js';
+import { BatchNorm2d } from './batchnorm.js';
+import { Conv2d } from './conv.js';
+import { Module } from './module.js';
+import { Sequential } from './sequential.js';
+
+/** Multiplies (or otherwise transforms) a block's branch output before it is added to the shortcut. */
+export type BranchGate = (branchOutput: E.Tensor, block: ResidualBlock) => E.Tensor;
+
+export interface ResidualBlockOptions {
+  stride?: number;
+  /** State-key name of the shortcut: torchvision's 'downsample' (default) or the CIFAR ResNets' 'shortcut'. */
+  shortcutName?: 'downsample' | 'shortcut';
+}
+
+/** A 3x3 conv with padding 1 and no bias (a BatchNorm follows), torchvision's conv3x3. */
+export const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 3, { stride, padding: 1, bias: false });
+export const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 1, { stride, bias: false });
+
+export abstract class ResidualBlock<Branch extends object = object> extends Module {
+  /** Identity, or Sequential(conv1x1, BatchNorm2d) when stride or width changes. */
+  readonly shortcut: Module;
+  /** The ReLU after the sum. */
+  readonly relu: ReLU;
+  private branchModules: Branch | null;
+  /** Applied to the branch output before the sum; null = none (the layer gate goes here). */
+  branchGate: BranchGate | null = null;
+  private readonly shortcutKey: string;
+
+  protected constructor(inPlanes: number, outPlanes: number, branch: Branch, options: ResidualBlockOptions) {
+    super();
+    const { stride = 1, shortcutName = 'downsample' } = options;
+    this.branchModules = branch;
+    // Registration order follows torchvision's attribute order (branch, relu, downsample), so state
+    // dicts list keys in the same order.
+    for (const [name, module] of Object.entries(branch) as [string, Module][]) this.registerModule(name, module);
+    this.relu = this.registerModule('relu', new ReLU());
+    const project = stride !== 1 || inPlanes !== outPlanes;
+    this.shortcutKey = shortcutName;
+    this.shortcut = this.registerModule(shortcutName, project ? new Sequential(conv1x1(inPlanes, outPlanes, stride), new BatchNorm2d(outPlanes)) : new Identity());
+  }
+
+  /** The branch's modules, or null once the branch was removed. */
+  get branch(): Branch | null {
+    return this.branchModules;
+  }
+
+  get hasBranch(): boolean {
+    return this.branchModules !== null;
+  }
+
+  /** The state-key name of the shortcut ('downsample' or 'shortcut'). */
+  get shortcutName(): string {
+    return this.shortcutKey;
+  }
+
+  /** The residual branch F(x), without the gate. */
+  protected abstract forwardBranch(branch: Branch, x: E.Tensor): E.Tensor;
+
+  forward(x: E.Tensor): E.Tensor {
+    const identity = this.shortcut.call(x);
+    if (this.branch === null) return this.relu.call(identity);
+    let out = this.forwardBranch(this.branch, x);
+    if (this.branchGate !== null) out = this.branchGate(out, this);
+    return this.relu.call(out.add(identity));
+  }
+
+  /**
+   * Removes the residual branch as a layer (method.md section 4, step 7: "a removed block becomes its
+   * shortcut"): its modules are unregistered and disposed, and forward returns relu(shortcut(x)).
+   */
+  removeBranch(): void {
+    if (this.branch === null) throw new Error(`${this.kind}.removeBranch: the branch was already removed`);
+    for (const name of Object.keys(this.branch)) this.removeModule(name);
+    this.branchModules = null;
+    this.branchGate = null;
+  }
+}
+
+export interface BasicBranch {
+  conv1: Conv2d;
+  bn1: BatchNorm2d;
+  /** After bn1: where the block's unit gates go (the internal width, method.md section 2). */
+  relu1: ReLU;
+  conv2: Conv2d;
+  bn2: BatchNorm2d;
+}
+
+/** conv3x3-bn-relu-conv3x3-bn plus shortcut, relu after the sum (expansion 1). */
+export class BasicBlock extends ResidualBlock<BasicBranch> {
+  static readonly expansion = 1;
+
+  constructor(inPlanes: number, planes: number, options: ResidualBlockOptions = {}) {
+    const stride = options.stride ?? 1;
+    const branch: BasicBranch = {
+      conv1: conv3x3(inPlanes, planes, stride),
+      bn1: new BatchNorm2d(planes),
+      relu1: new ReLU(),
+      conv2: conv3x3(planes, planes),
+      bn2: new BatchNorm2d(planes),
+    };
+    super(inPlanes, planes, branch, options);
+  }
+
+  protected forwardBranch(b: BasicBranch, x: E.Tensor): E.Tensor {
+    const h = b.relu1.call(b.bn1.call(b.conv1.call(x)));
+    return b.bn2.call(b.conv2.call(h));
+  }
+}
+
+export interface BottleneckBranch {
+  conv1: Conv2d;
+  bn1: BatchNorm2d;
+  relu1: ReLU;
+  conv2: Conv2d;
+  bn2: BatchNorm2d;
+  relu2: ReLU;
+  conv3: Conv2d;
+  bn3: BatchNorm2d;
+}
+
+/**
+ * 1x1 (reduce) - 3x3 - 1x1 (expand x4), each followed by BN, relu after the first two and after the
+ * sum. The stride sits on the 3x3 conv, as torchvision's ResNet v1.5.
+ */
+export class Bottleneck extends ResidualBlock<BottleneckBranch> {
+  static readonly expansion = 4;
+
+  constructor(inPlanes: number, planes: number, options: ResidualBlockOptions = {}) {
+    const stride = options.stride ?? 1;
+    const branch: BottleneckBranch = {
+      conv1: conv1x1(inPlanes, planes),
+      bn1: new BatchNorm2d(planes),
+      relu1: new ReLU(),
+      conv2: conv3x3(planes, planes, stride),
+      bn2: new BatchNorm2d(planes),
+      relu2: new ReLU(),
+      conv3: conv1x1(planes, planes * Bottleneck.expansion),
+      bn3: new BatchNorm2d(planes * Bottleneck.expansion),
+    };
+    super(inPlanes, planes * Bottleneck.expansion, branch, options);
+  }
+
+  protected forwardBranch(b: BottleneckBranch, x: E.Tensor): E.Tensor {
+    const h1 = b.relu1.call(b.bn1.call(b.conv1.call(x)));
+    const h2 = b.relu2.call(b.bn2.call(b.conv2.call(h1)));
+    return b.bn3.call(b.conv3.call(h2));
+  }
+}

@@ -1,0 +1,60 @@
+// The settings of a training run: what `catrain train` accepts and what a run directory records.
+
+export type ScheduleName = 'cosine' | 'step' | 'constant';
+
+export interface TrainConfig {
+  model: string;
+  /** Dataset spec: mnist, fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR. */
+  data: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  /** L2 weight decay on conv and linear weights; never on BatchNorm parameters or biases. */
+  weightDecay: number;
+  schedule: ScheduleName;
+  warmupEpochs: number;
+  /** Epochs at which the step schedule multiplies the rate by gamma. */
+  milestones: number[];
+  gamma: number;
+  seed: number;
+  /** Pad-4 random crop + flip. */
+  augment: boolean;
+  workers: number;
+  device: string;
+  channelsLast: boolean;
+  evalBatchSize: number;
+  /** Side of the square images an image-folder dataset is resized to. */
+  imageSize: number;
+}
+
+/** The defaults: the "cifar-quick" protocol's optimiser settings (docs/results.md). */
+export const DEFAULT_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
+  epochs: 15,
+  batchSize: 128,
+  lr: 0.1,
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 5e-4,
+  schedule: 'cosine',
+  warmupEpochs: 1,
+  milestones: [],
+  gamma: 0.1,
+  seed: 0,
+  augment: true,
+  workers: 1,
+  device: 'cpu',
+  channelsLast: true,
+  evalBatchSize: 500,
+  imageSize: 224,
+};
+
+/** Checks the combinations single-option parsing cannot; returns the problems found. */
+export function configProblems(config: TrainConfig): string[] {
+  const problems: string[] = [];
+  if (config.nesterov && config.momentum === 0) problems.push('--nesterov needs --momentum > 0');
+  if (config.warmupEpochs > config.epochs) problems.push(`--warmup-epochs (${config.warmupEpochs}) exceeds --epochs (${config.epochs})`);
+  if (config.schedule === 'step' && config.milestones.length === 0) problems.push('--schedule step needs --milestones, e.g. --milestones 8,12');
+  return problems;
+}

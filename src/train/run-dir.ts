@@ -1,0 +1,53 @@
+// A run directory: config.json, metrics.jsonl, checkpoint.safetensors, model.safetensors, summary.json.
+// Files are written whole (temporary file, then rename), so an interrupted run never leaves one torn.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const RUN_FILES = {
+  config: 'config.json',
+  metrics: 'metrics.jsonl',
+  checkpoint: 'checkpoint.safetensors',
+  model: 'model.safetensors',
+  summary: 'summary.json',
+} as const;
+
+export class RunDirectory {
+  constructor(readonly dir: string) {}
+
+  file(name: keyof typeof RUN_FILES): string {
+    return path.join(this.dir, RUN_FILES[name]);
+  }
+
+  get hasCheckpoint(): boolean {
+    return existsSync(this.file('checkpoint'));
+  }
+
+  /** Creates the directory for a new run; refuses one that already holds a run or other files. */
+  createFresh(): void {
+    if (existsSync(this.dir)) {
+      const entries = readdirSync(this.dir);
+      if (entries.includes(RUN_FILES.config) || entries.includes(RUN_FILES.checkpoint)) {
+        throw new Error(`${this.dir} already holds a run: pass --resume to continue it, or choose another --out`);
+      }
+      if (entries.length > 0) throw new Error(`${this.dir} is not empty: choose a new or empty --out directory`);
+    }
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  writeJson(name: 'config' | 'summary', value: unknown): void {
+    const target = this.file(name);
+    const temporary = `${target}.tmp-${process.pid}`;
+    writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+    renameSync(temporary, target);
+  }
+
+  readJson<T>(name: 'config' | 'summary'): T {
+    const file = this.file(name);
+    if (!existsSync(file)) throw new Error(`${file} is missing: ${this.dir} is not a catrain run directory`);
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as T;
+    } catch (error) {
+      throw new Error(`${file} is not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+  }
+}

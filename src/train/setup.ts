@@ -1,0 +1,86 @@
+// Builds the pieces of a run from its config: data loaders, model, optimiser with weight-decay groups,
+// and the learning-rate schedule.
+import * as E from '../engine/index.js';
+import { DataLoader, loadDataset, type ImageDataset } from '../data/index.js';
+import { createModel, defaultInputShape } from '../models/index.js';
+import type { Module, Parameter } from '../nn/index.js';
+import type { TrainConfig } from './config.js';
+import { cosineSchedule, constantSchedule, stepSchedule, type LrSchedule } from './schedule.js';
+import { Sgd } from './sgd.js';
+
+export interface RunParts {
+  model: Module;
+  optimizer: Sgd;
+  schedule: LrSchedule;
+  train: DataLoader;
+  test: DataLoader;
+  names: Map<Parameter, string>;
+  dataset: { train: ImageDataset; test: ImageDataset };
+}
+
+export function makeLoaders(config: TrainConfig, train: ImageDataset, test: ImageDataset): { train: DataLoader; test: DataLoader } {
+  const layout = config.channelsLast ? 'nhwc' : 'nchw';
+  return {
+    train: new DataLoader(train, { batchSize: config.batchSize, shuffle: true, augment: config.augment, seed: config.seed, workers: config.workers, layout }),
+    test: new DataLoader(test, { batchSize: config.evalBatchSize, workers: config.workers, layout }),
+  };
+}
+
+/** Builds the model for a dataset, checking that the model's input fits the images. */
+export function makeModel(config: TrainConfig, dataset: ImageDataset): Module {
+  const expected = defaultInputShape(config.model, { inChannels: dataset.channels });
+  const [, h, w] = expected;
+  const isImageNetStyle = (h ?? 0) >= 64;
+  if (!isImageNetStyle && (h !== dataset.height || w !== dataset.width)) {
+    throw new Error(
+      `model '${config.model}' expects ${h}x${w} images but ${dataset.name} has ${dataset.height}x${dataset.width}: ` +
+        'pick a model for this dataset (MNIST: lenet300, lenet5; CIFAR: resnet20..110, vgg11, vgg16; folders: resnet18/34/50)',
+    );
+  }
+  const model = createModel(config.model, { numClasses: dataset.numClasses, inChannels: dataset.channels });
+  if (config.device !== 'cpu') model.to(E.checkDevice(config.device));
+  if (config.channelsLast) model.toMemoryFormat('channels_last');
+  return model;
+}
+
+/** Weight decay on conv and linear weights only: BatchNorm parameters and biases are 1-d. */
+export function makeOptimizer(config: TrainConfig, model: Module): Sgd {
+  const params = model.parameters();
+  return new Sgd(
+    [
+      { params: params.filter((p) => p.value.ndim > 1), decay: true },
+      { params: params.filter((p) => p.value.ndim <= 1), decay: false },
+    ],
+    { momentum: config.momentum, nesterov: config.nesterov, weightDecay: config.weightDecay },
+  );
+}
+
+export function makeSchedule(config: TrainConfig, batchesPerEpoch: number): LrSchedule {
+  const options = { baseRate: config.lr, totalSteps: config.epochs * batchesPerEpoch, warmupSteps: config.warmupEpochs * batchesPerEpoch };
+  switch (config.schedule) {
+    case 'cosine':
+      return cosineSchedule(options);
+    case 'constant':
+      return constantSchedule(options);
+    case 'step':
+      return stepSchedule({ ...options, milestones: config.milestones.map((epoch) => epoch * batchesPerEpoch), gamma: config.gamma });
+  }
+}
+
+/** Builds a run; `datasets` replaces loading config.data (tests and embedding code pass in-memory data). */
+export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; test: ImageDataset }): RunParts {
+  E.manualSeed(config.seed);
+  const loadOptions = { imageSize: config.imageSize };
+  const dataset = datasets ?? { train: loadDataset(config.data, 'train', loadOptions), test: loadDataset(config.data, 'test', loadOptions) };
+  const model = makeModel(config, dataset.train);
+  const loaders = makeLoaders(config, dataset.train, dataset.test);
+  const names = new Map(model.namedParameters().map(([name, p]) => [p, name] as const));
+  return {
+    model,
+    optimizer: makeOptimizer(config, model),
+    schedule: makeSchedule(config, loaders.train.batchesPerEpoch),
+    names,
+    dataset,
+    ...loaders,
+  };
+}

@@ -1,0 +1,140 @@
+// The training loop. `fit()` runs epochs over a batch source, calling the callbacks' hooks; the step
+// itself is `trainStep`, which a subclass overrides to change what one step does (the CAT step does).
+import * as E from '../engine/index.js';
+import { emit, type BatchLogs, type Callback, type EpochLogs, type RunState } from './callback.js';
+import { MetricAccumulator, type EvalMetrics } from './metrics.js';
+import type { RunPosition } from './checkpoint.js';
+import type { LrSchedule } from './schedule.js';
+import type { Sgd } from './sgd.js';
+
+/** A batch as the data loader hands it over: host memory, NCHW or NHWC float32 images. */
+export interface HostBatch {
+  images: Float32Array;
+  labels: BigInt64Array;
+  size: number;
+  /** [N, C, H, W] for 'nchw', [N, H, W, C] for 'nhwc'. */
+  shape: readonly [number, number, number, number];
+  layout: 'nchw' | 'nhwc';
+}
+
+export interface BatchSource {
+  readonly batchesPerEpoch: number;
+  epoch(epoch: number, options?: { startBatch?: number }): AsyncIterable<HostBatch>;
+}
+
+export interface TrainableModel {
+  forward(x: E.Tensor): E.Tensor;
+  train(): unknown;
+  eval(): unknown;
+}
+
+export interface TrainerOptions {
+  model: TrainableModel;
+  optimizer: Sgd;
+  schedule: LrSchedule;
+  train: BatchSource;
+  test?: BatchSource;
+  epochs: number;
+  device?: E.Device;
+  callbacks?: Callback[];
+  /** Where a resumed run continues. */
+  start?: RunPosition;
+}
+
+export class Trainer {
+  readonly run: RunState;
+  readonly callbacks: Callback[];
+
+  constructor(readonly options: TrainerOptions) {
+    if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${options.epochs}`);
+    const start = options.start ?? { epoch: 0, batchInEpoch: 0, step: 0 };
+    this.run = { ...start, epochs: options.epochs, batchesPerEpoch: options.train.batchesPerEpoch, stopTraining: false };
+    this.callbacks = options.callbacks ?? [];
+  }
+
+  /** Moves a host batch into tensors on the training device; NHWC data becomes a channels-last view. */
+  toTensors(batch: HostBatch): { x: E.Tensor; y: E.Tensor } {
+    const device = this.options.device ?? 'cpu';
+    const images = E.tensor(batch.images, { shape: batch.shape, device });
+    const x = batch.layout === 'nhwc' ? images.permute([0, 3, 1, 2]) : images;
+    const y = E.tensor(batch.labels, { shape: [batch.size], device });
+    return { x, y };
+  }
+
+  /** One optimisation step on a batch; returns its loss and hits. Runs inside a scope. */
+  trainStep(x: E.Tensor, y: E.Tensor, rate: number): BatchLogs {
+    const logits = this.options.model.forward(x);
+    const loss = E.crossEntropy(logits, y);
+    loss.backward();
+    const lossValue = loss.item();
+    if (Number.isFinite(lossValue)) this.options.optimizer.step(rate);
+    else this.options.optimizer.zeroGrad();
+    const correct = E.noGrad(() => logits.argmax(1).eq(y).sum().item());
+    return { loss: lossValue, correct, size: y.size(0), rate };
+  }
+
+  /** Loss, top-1 and top-5 of the model in eval mode over a batch source. */
+  async evaluate(source: BatchSource): Promise<EvalMetrics> {
+    this.options.model.eval();
+    const metrics = new MetricAccumulator();
+    for await (const batch of source.epoch(0)) {
+      E.noGrad(() =>
+        E.scope(() => {
+          const { x, y } = this.toTensors(batch);
+          metrics.add(this.options.model.forward(x), y);
+        }),
+      );
+    }
+    return metrics.result();
+  }
+
+  /** Extra per-epoch figures for the logs; the CAT trainer reports the network's size here. */
+  epochExtras(): Record<string, number> | undefined {
+    return undefined;
+  }
+
+  async fit(): Promise<RunState> {
+    const { run, callbacks, options } = this;
+    await emit(callbacks, 'onTrainBegin', run);
+    for (; run.epoch < options.epochs && !run.stopTraining; run.epoch++, run.batchInEpoch = 0) {
+      options.model.train();
+      await emit(callbacks, 'onEpochBegin', run);
+      const started = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let rate = options.schedule.rateAt(run.step);
+      for await (const batch of options.train.epoch(run.epoch, { startBatch: run.batchInEpoch })) {
+        rate = options.schedule.rateAt(run.step);
+        const logs = E.scope(() => {
+          const { x, y } = this.toTensors(batch);
+          return this.trainStep(x, y, rate);
+        });
+        run.step += 1;
+        run.batchInEpoch += 1;
+        lossSum += logs.loss * logs.size;
+        correct += logs.correct;
+        seen += logs.size;
+        await emit(callbacks, 'onBatchEnd', run, logs);
+        if (run.stopTraining) break;
+      }
+      if (run.stopTraining) break;
+      const seconds = (performance.now() - started) / 1000;
+      const test = options.test === undefined ? undefined : await this.evaluate(options.test);
+      const epochLogs: EpochLogs = {
+        epoch: run.epoch,
+        trainLoss: lossSum / Math.max(1, seen),
+        trainTop1: (100 * correct) / Math.max(1, seen),
+        rate,
+        seconds,
+        imagesPerSecond: seen / seconds,
+        ...(test === undefined ? {} : { test }),
+      };
+      const extra = this.epochExtras();
+      if (extra !== undefined) epochLogs.extra = extra;
+      await emit(callbacks, 'onEpochEnd', run, epochLogs);
+    }
+    await emit(callbacks, 'onTrainEnd', run);
+    return run;
+  }
+}

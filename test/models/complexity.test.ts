@@ -1,0 +1,73 @@
+// Pinned parameter and MAC counts (conv + linear multiply-accumulates, method.md section 3).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import * as E from '../../src/engine/index.js';
+import { BasicBlock, type ResidualBlock } from '../../src/nn/index.js';
+import { countComplexity, countParameters, createModel, defaultInputShape, traceOutputShapes } from '../../src/models/index.js';
+
+function measure(name: string): { params: number; macs: number; shortcutMacs: number } {
+  const model = createModel(name);
+  try {
+    const c = countComplexity(model, defaultInputShape(name));
+    assert.equal(c.params, countParameters(model));
+    const shortcutMacs = c.layers.filter((l) => /\.(shortcut|downsample)\.0$/.test(l.name)).reduce((t, l) => t + l.macs, 0);
+    return { params: c.params, macs: c.macs, shortcutMacs };
+  } finally {
+    model.dispose();
+  }
+}
+
+test('ResNet-20 (1x1 projection shortcuts): 272,474 parameters, 40.81 M MACs', () => {
+  const { params, macs, shortcutMacs } = measure('resnet20');
+  assert.equal(params, 272_474);
+  assert.equal(macs, 40_813_184);
+  // Without the two projections this is the 40.55 M usually quoted for ResNet-20 (identity shortcuts).
+  assert.equal(macs - shortcutMacs, 40_551_040);
+});
+
+test('ResNet-56: 855,770 parameters, 125-127 M MACs', () => {
+  const { params, macs } = measure('resnet56');
+  assert.equal(params, 855_770);
+  assert.ok(macs >= 125e6 && macs <= 127e6, `${macs} MACs`);
+  assert.equal(macs, 125_747_840);
+});
+
+test('ResNet-50: 25,557,032 parameters, about 4.1 G MACs at 224x224', () => {
+  const { params, macs } = measure('resnet50');
+  assert.equal(params, 25_557_032);
+  assert.ok(Math.abs(macs - 4.1e9) < 0.05e9, `${macs} MACs`);
+  assert.equal(macs, 4_089_184_256);
+});
+
+test('small models: LeNet-300-100 and LeNet-5', () => {
+  assert.deepEqual(measure('lenet300'), { params: 266_610, macs: 266_200, shortcutMacs: 0 });
+  // conv1 6*28*28*25, conv2 16*10*10*150, then 400*120 + 120*84 + 84*10.
+  assert.deepEqual(measure('lenet5'), { params: 61_706, macs: 117_600 + 240_000 + 48_000 + 10_080 + 840, shortcutMacs: 0 });
+});
+
+test('layer breakdown, counts after surgery, and training flags are restored', () => {
+  const model = createModel('resnet20');
+  const before = countComplexity(model, [3, 32, 32]);
+  const conv1 = before.layers.find((l) => l.name === 'layer1.0.conv1');
+  assert.deepEqual(conv1, { name: 'layer1.0.conv1', kind: 'Conv2d', params: 2304, macs: 16 * 32 * 32 * 16 * 9, outputShape: [1, 16, 32, 32] });
+  model.getSubmodule('layer3.1').eval();
+  const block = model.getSubmodule('layer1.1') as BasicBlock;
+  // Removing 4 of 16 internal units of one block: conv1 outputs and conv2 inputs shrink.
+  block.branch?.conv1.keepOutputs([...Array(12).keys()]);
+  block.branch?.bn1.keepChannels([...Array(12).keys()]);
+  block.branch?.conv2.keepInputs([...Array(12).keys()]);
+  const pruned = countComplexity(model, [3, 32, 32]);
+  assert.equal(before.macs - pruned.macs, 2 * 4 * 16 * 32 * 32 * 9);
+  assert.equal(before.params - pruned.params, 2 * 4 * 16 * 9 + 2 * 4);
+  // Removing a whole block as a layer: its two convs and BNs go.
+  (model.getSubmodule('layer2.1') as ResidualBlock).removeBranch();
+  const removed = countComplexity(model, [3, 32, 32]);
+  assert.equal(pruned.macs - removed.macs, 2 * 32 * 16 * 16 * 32 * 9);
+  assert.equal(pruned.params - removed.params, 2 * (32 * 32 * 9 + 64));
+  assert.ok(model.training && !model.getSubmodule('layer3.1').training && model.getSubmodule('layer3.0').training, 'flags restored');
+  E.scope(() => assert.equal(model.stateDict().get('bn1.num_batches_tracked')?.item(), 0, 'counting does not train'));
+  const shapes = traceOutputShapes(model, [3, 32, 32]);
+  assert.deepEqual(shapes.get(model), [1, 10]);
+  model.dispose();
+});
