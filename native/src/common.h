@@ -24,7 +24,8 @@ class TensorTable {
   bool alive(double handle) const;
   int64_t liveCount() const { return live_count_; }
   int64_t liveBytes() const { return live_bytes_; }
-  // Bytes allocated or freed since the last call; reported to V8 as external memory.
+  // The increase of the high-water mark of live bytes since the last report, or 0; told to V8 as
+  // external memory.
   int64_t takeExternalDelta();
 
  private:
@@ -40,13 +41,13 @@ class TensorTable {
   std::vector<uint32_t> free_slots_;
   int64_t live_count_ = 0;
   int64_t live_bytes_ = 0;
-  int64_t external_delta_ = 0;
+  int64_t reported_bytes_ = 0;
 };
 
 TensorTable& table();
 
-// Reports accumulated allocation changes to V8 once they are large enough to matter,
-// so the garbage collector sees native pressure without a call per tensor.
+// Reports growth of native tensor memory to V8, so the garbage collector sees native pressure
+// without a call per tensor.
 void reportExternalMemory(Napi::Env env);
 
 // Runs an entry body and turns any C++ exception into a JS Error carrying libtorch's message.

@@ -1,6 +1,7 @@
 // Process-wide settings: threads, random seed and generator state, CUDA presence and sync.
 #include <ATen/Parallel.h>
 #include <ATen/detail/CUDAHooksInterface.h>
+#include <malloc.h>
 
 #include "common.h"
 
@@ -65,6 +66,14 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), TORCH_VERSION);
 }
 
+// tuneMalloc(mmapThreshold, trimThreshold) -> whether glibc accepted both settings.
+Napi::Value TuneMalloc(const Napi::CallbackInfo& info) {
+  const int mmapThreshold = info[0].As<Napi::Number>().Int32Value();
+  const int trimThreshold = info[1].As<Napi::Number>().Int32Value();
+  const bool ok = mallopt(M_MMAP_THRESHOLD, mmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, trimThreshold) == 1;
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
 Napi::Value ParallelInfo(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), at::get_parallel_info());
 }
@@ -81,6 +90,7 @@ void registerRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaDeviceCount", Napi::Function::New(env, CudaDeviceCount, "cudaDeviceCount"));
   exports.Set("synchronize", Napi::Function::New(env, Synchronize, "synchronize"));
   exports.Set("version", Napi::Function::New(env, Version, "version"));
+  exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));
   exports.Set("parallelInfo", Napi::Function::New(env, ParallelInfo, "parallelInfo"));
 }
 

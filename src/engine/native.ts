@@ -46,6 +46,7 @@ export interface NativeAddon {
   synchronize(): void;
   version(): string;
   parallelInfo(): string;
+  tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
