@@ -26,7 +26,7 @@ export class CifarResNet extends Module {
     const blocks = (depth - 2) / 6;
     this.conv1 = this.registerModule('conv1', conv3x3(checkCount(name, 'inChannels', options.inChannels ?? 3), 16));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d(16));
-    this.relu = this.registerModule('relu', new ReLU());
+    this.relu = this.registerModule('relu', new ReLU(true));
     let inPlanes = 16;
     const stages: Sequential[] = [];
     [16, 32, 64].forEach((planes, s) => {

@@ -29,7 +29,7 @@ export class ResNet extends Module {
     const expansion = block === 'basic' ? BasicBlock.expansion : Bottleneck.expansion;
     this.conv1 = this.registerModule('conv1', new Conv2d(checkCount(variant, 'inChannels', options.inChannels ?? 3), 64, 7, { stride: 2, padding: 3, bias: false }));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d(64));
-    this.relu = this.registerModule('relu', new ReLU());
+    this.relu = this.registerModule('relu', new ReLU(true));
     this.maxpool = this.registerModule('maxpool', new MaxPool2d(3, { stride: 2, padding: 1 }));
     let inPlanes = 64;
     this.stages = [64, 128, 256, 512].map((planes, s) => {

@@ -5,8 +5,22 @@ import * as E from '../engine/index.js';
 import { Module } from './module.js';
 
 export class ReLU extends Module {
+  /**
+   * In place overwrites the input instead of allocating an output, as torchvision's ReLU(inplace=True):
+   * only for an input nothing else reads (a BatchNorm output, whose backward does not need it).
+   */
+  constructor(readonly inplace = false) {
+    super();
+  }
+
   forward(x: E.Tensor): E.Tensor {
-    return E.relu(x);
+    if (!this.inplace) return E.relu(x);
+    E.relu_(x);
+    return x;
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=true' : '';
   }
 }
 

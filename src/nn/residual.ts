@@ -43,7 +43,7 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
     // Registration order follows torchvision's attribute order (branch, relu, downsample), so state
     // dicts list keys in the same order.
     for (const [name, module] of Object.entries(branch) as [string, Module][]) this.registerModule(name, module);
-    this.relu = this.registerModule('relu', new ReLU());
+    this.relu = this.registerModule('relu', new ReLU(true));
     const project = stride !== 1 || inPlanes !== outPlanes;
     this.shortcutKey = shortcutName;
     this.shortcut = this.registerModule(shortcutName, project ? new Sequential(conv1x1(inPlanes, outPlanes, stride), new BatchNorm2d(outPlanes)) : new Identity());
@@ -68,10 +68,14 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
 
   forward(x: E.Tensor): E.Tensor {
     const identity = this.shortcut.call(x);
-    if (this.branch === null) return this.relu.call(identity);
+    // With an identity shortcut `identity` is the block's input, which the previous layer's backward
+    // still needs, so it must not be overwritten in place.
+    if (this.branch === null) return identity === x ? E.relu(x) : this.relu.call(identity);
     let out = this.forwardBranch(this.branch, x);
     if (this.branchGate !== null) out = this.branchGate(out, this);
-    return this.relu.call(out.add(identity));
+    // The branch output is fresh (a BatchNorm's or the gate's), so the sum and ReLU can reuse it.
+    out.add_(identity);
+    return this.relu.call(out);
   }
 
   /**
@@ -104,7 +108,7 @@ export class BasicBlock extends ResidualBlock<BasicBranch> {
     const branch: BasicBranch = {
       conv1: conv3x3(inPlanes, planes, stride),
       bn1: new BatchNorm2d(planes),
-      relu1: new ReLU(),
+      relu1: new ReLU(true),
       conv2: conv3x3(planes, planes),
       bn2: new BatchNorm2d(planes),
     };
@@ -140,10 +144,10 @@ export class Bottleneck extends ResidualBlock<BottleneckBranch> {
     const branch: BottleneckBranch = {
       conv1: conv1x1(inPlanes, planes),
       bn1: new BatchNorm2d(planes),
-      relu1: new ReLU(),
+      relu1: new ReLU(true),
       conv2: conv3x3(planes, planes, stride),
       bn2: new BatchNorm2d(planes),
-      relu2: new ReLU(),
+      relu2: new ReLU(true),
       conv3: conv1x1(planes, planes * Bottleneck.expansion),
       bn3: new BatchNorm2d(planes * Bottleneck.expansion),
     };

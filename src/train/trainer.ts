@@ -93,6 +93,17 @@ export class Trainer {
     return undefined;
   }
 
+  private lastYield = 0;
+
+  // Batches made on this thread resolve as microtasks, so without this a whole epoch could pass
+  // without the event loop turning: no signal (Ctrl-C) or timer would be handled until its end.
+  private async yieldToEventLoop(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastYield < 20) return;
+    this.lastYield = now;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   async fit(): Promise<RunState> {
     const { run, callbacks, options } = this;
     await emit(callbacks, 'onTrainBegin', run);
@@ -116,6 +127,7 @@ export class Trainer {
         correct += logs.correct;
         seen += logs.size;
         await emit(callbacks, 'onBatchEnd', run, logs);
+        await this.yieldToEventLoop();
         if (run.stopTraining) break;
       }
       if (run.stopTraining) break;

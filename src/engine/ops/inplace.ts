@@ -17,6 +17,7 @@ const FILL_ = aten('fill_', 'Scalar');
 const COPY_ = aten('copy_');
 const CLAMP_ = aten('clamp_');
 const SQRT_ = aten('sqrt_');
+const RELU_ = aten('relu_');
 const UNIFORM_ = aten('uniform_');
 const NORMAL_ = aten('normal_');
 const FOREACH_ADD_LIST_ = aten('_foreach_add_', 'List');
@@ -44,6 +45,8 @@ export const fill_ = (target: Tensor, value: number): void => callInPlace(FILL_,
 export const copy_ = (target: Tensor, source: Tensor): void => callInPlace(COPY_, target, source, false);
 export const clamp_ = (target: Tensor, min: number | null, max: number | null = null): void => callInPlace(CLAMP_, target, min, max);
 export const sqrt_ = (target: Tensor): void => callInPlace(SQRT_, target);
+/** max(target, 0) in place; autograd allows it when the producer's backward does not need its output. */
+export const relu_ = (target: Tensor): void => callInPlace(RELU_, target);
 /** Fills with U(low, high) from the global generator. */
 export const uniform_ = (target: Tensor, low = 0, high = 1): void => callInPlace(UNIFORM_, target, low, high, null);
 /** Fills with N(mean, std^2) from the global generator. */
