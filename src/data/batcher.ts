@@ -1,17 +1,11 @@
 // Epoch order and batch assembly as pure functions of (seed, epoch, batch index). The DataLoader runs
 // this in worker threads or in-thread; both give the same bytes, since nothing depends on timing.
+import type { ImageDataset } from './dataset.js';
 import { drawAugment, normalizationTable, transformImage, type AugmentOptions, type Layout, type Normalization } from './augment.js';
 import { hashSeed, Rng, STREAM } from './rng.js';
 
-/** The arrays and sizes a batch is made from (an ImageDataset has them all). */
-export interface DatasetArrays {
-  images: Uint8Array;
-  labels: Uint8Array | Uint16Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-}
+/** The arrays and sizes a batch is made from (what a worker receives of an ImageDataset). */
+export type DatasetArrays = Pick<ImageDataset, 'images' | 'labels' | 'count' | 'height' | 'width' | 'channels'>;
 
 /** Resolved settings: every field is explicit, so they can be posted to a worker as they are. */
 export interface BatchSettings {

@@ -41,12 +41,26 @@ export interface AtenOp {
 /** Names an operator, e.g. aten('add', 'Tensor') for aten::add.Tensor. */
 export function aten(name: string, overload = ''): AtenOp {
   const fullName = `aten::${name}`;
+  const qualifiedName = overload === '' ? fullName : `${fullName}.${overload}`;
   let index = -1;
   const id = (): number => {
-    if (index < 0) index = native.opHandle(fullName, overload);
+    if (index < 0) index = resolve(qualifiedName, fullName, overload);
     return index;
   };
-  return { qualifiedName: overload === '' ? fullName : `${fullName}.${overload}`, id, schema: () => native.opSchema(id()) };
+  return { qualifiedName, id, schema: () => native.opSchema(id()) };
+}
+
+// One dispatcher lookup per operator for the whole process, however many AtenOps name it: the addon
+// keeps an entry per lookup. Only used after module loading, so the Map is initialised by then.
+const resolved = new Map<string, number>();
+
+function resolve(qualifiedName: string, fullName: string, overload: string): number {
+  let index = resolved.get(qualifiedName);
+  if (index === undefined) {
+    index = native.opHandle(fullName, overload);
+    resolved.set(qualifiedName, index);
+  }
+  return index;
 }
 
 function toNative(arg: AtenArg): NativeArg {

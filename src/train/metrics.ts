@@ -22,8 +22,7 @@ export class MetricAccumulator {
         const n = target.size(0);
         this.lossSum += E.crossEntropy(logits, target, { reduction: 'sum' }).item();
         const k = Math.min(5, logits.size(1));
-        const topk = E.callTensors(E.aten('topk'), logits, k, 1, true, true)[1] as E.Tensor;
-        const hits = topk.eq(target.unsqueeze(1));
+        const hits = E.topk(logits, k, 1).indices.eq(target.unsqueeze(1));
         this.top1Hits += hits.narrow(1, 0, 1).sum().item();
         this.top5Hits += hits.sum().item();
         this.count += n;

@@ -11,6 +11,11 @@ export const RUN_FILES = {
   summary: 'summary.json',
 } as const;
 
+/** A run directory that cannot be used as asked (the CLI reports it as a run-directory problem). */
+export class RunDirectoryError extends Error {
+  override name = 'RunDirectoryError';
+}
+
 export class RunDirectory {
   constructor(readonly dir: string) {}
 
@@ -27,9 +32,9 @@ export class RunDirectory {
     if (existsSync(this.dir)) {
       const entries = readdirSync(this.dir);
       if (entries.includes(RUN_FILES.config) || entries.includes(RUN_FILES.checkpoint)) {
-        throw new Error(`${this.dir} already holds a run: pass --resume to continue it, or choose another --out`);
+        throw new RunDirectoryError(`${this.dir} already holds a run: pass --resume to continue it, or choose another --out`);
       }
-      if (entries.length > 0) throw new Error(`${this.dir} is not empty: choose a new or empty --out directory`);
+      if (entries.length > 0) throw new RunDirectoryError(`${this.dir} is not empty: choose a new or empty --out directory`);
     }
     mkdirSync(this.dir, { recursive: true });
   }
@@ -43,7 +48,7 @@ export class RunDirectory {
 
   readJson<T>(name: 'config' | 'summary'): T {
     const file = this.file(name);
-    if (!existsSync(file)) throw new Error(`${file} is missing: ${this.dir} is not a catrain run directory`);
+    if (!existsSync(file)) throw new RunDirectoryError(`${file} is missing: ${this.dir} is not a catrain run directory`);
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as T;
     } catch (error) {

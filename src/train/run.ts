@@ -11,7 +11,7 @@ import { ProgressBar } from './callbacks/progress-bar.js';
 import { loadCheckpoint, saveCheckpoint, type RunPosition } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { EvalMetrics } from './metrics.js';
-import { RunDirectory } from './run-dir.js';
+import { RunDirectory, RunDirectoryError } from './run-dir.js';
 import { buildRun, type RunParts } from './setup.js';
 import { Trainer } from './trainer.js';
 
@@ -51,7 +51,7 @@ function restore(parts: RunParts, out: RunDirectory): RunPosition {
 export async function trainRun(config: TrainConfig, outDir: string, options: TrainRunOptions = {}): Promise<TrainRunResult> {
   const out = new RunDirectory(outDir);
   if (options.resume === true) {
-    if (!out.hasCheckpoint) throw new Error(`${outDir} has no checkpoint to resume from`);
+    if (!out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
     config = out.readJson<TrainConfig>('config');
   } else {
     out.createFresh();

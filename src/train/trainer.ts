@@ -22,10 +22,32 @@ export interface BatchSource {
   epoch(epoch: number, options?: { startBatch?: number }): AsyncIterable<HostBatch>;
 }
 
+/** Moves a host batch into tensors on `device`; NHWC data becomes a channels-last NCHW view. */
+export function batchToTensors(batch: HostBatch, device: E.Device): { x: E.Tensor; y: E.Tensor } {
+  const images = E.tensor(batch.images, { shape: batch.shape, device });
+  const x = batch.layout === 'nhwc' ? images.permute([0, 3, 1, 2]) : images;
+  return { x, y: E.tensor(batch.labels, { shape: [batch.size], device }) };
+}
+
 export interface TrainableModel {
   forward(x: E.Tensor): E.Tensor;
   train(): unknown;
   eval(): unknown;
+}
+
+/** Loss, top-1 and top-5 of a model in eval mode over every batch of a source. */
+export async function evaluateModel(model: TrainableModel, source: BatchSource, device: E.Device): Promise<EvalMetrics> {
+  model.eval();
+  const metrics = new MetricAccumulator();
+  for await (const batch of source.epoch(0)) {
+    E.noGrad(() =>
+      E.scope(() => {
+        const { x, y } = batchToTensors(batch, device);
+        metrics.add(model.forward(x), y);
+      }),
+    );
+  }
+  return metrics.result();
 }
 
 export interface TrainerOptions {
@@ -52,13 +74,8 @@ export class Trainer {
     this.callbacks = options.callbacks ?? [];
   }
 
-  /** Moves a host batch into tensors on the training device; NHWC data becomes a channels-last view. */
   toTensors(batch: HostBatch): { x: E.Tensor; y: E.Tensor } {
-    const device = this.options.device ?? 'cpu';
-    const images = E.tensor(batch.images, { shape: batch.shape, device });
-    const x = batch.layout === 'nhwc' ? images.permute([0, 3, 1, 2]) : images;
-    const y = E.tensor(batch.labels, { shape: [batch.size], device });
-    return { x, y };
+    return batchToTensors(batch, this.options.device ?? 'cpu');
   }
 
   /** One optimisation step on a batch; returns its loss and hits. Runs inside a scope. */
@@ -74,18 +91,8 @@ export class Trainer {
   }
 
   /** Loss, top-1 and top-5 of the model in eval mode over a batch source. */
-  async evaluate(source: BatchSource): Promise<EvalMetrics> {
-    this.options.model.eval();
-    const metrics = new MetricAccumulator();
-    for await (const batch of source.epoch(0)) {
-      E.noGrad(() =>
-        E.scope(() => {
-          const { x, y } = this.toTensors(batch);
-          metrics.add(this.options.model.forward(x), y);
-        }),
-      );
-    }
-    return metrics.result();
+  evaluate(source: BatchSource): Promise<EvalMetrics> {
+    return evaluateModel(this.options.model, source, this.options.device ?? 'cpu');
   }
 
   /** Extra per-epoch figures for the logs; the CAT trainer reports the network's size here. */

@@ -5,9 +5,9 @@ import * as E from '../../engine/index.js';
 import { DataLoader, loadDataset } from '../../data/index.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import type { TrainConfig } from '../../train/config.js';
-import { MetricAccumulator } from '../../train/metrics.js';
 import { RunDirectory } from '../../train/run-dir.js';
 import { makeModel } from '../../train/setup.js';
+import { evaluateModel } from '../../train/trainer.js';
 import { CliError } from '../errors.js';
 import { positiveInt } from '../options.js';
 
@@ -52,18 +52,7 @@ export function evalCommand(): Command {
             E.disposeAll([checkpoint.model, checkpoint.optimizer, checkpoint.rngState]);
           }
         }
-        model.eval();
-        const metrics = new MetricAccumulator();
-        for await (const batch of loader.epoch(0)) {
-          E.noGrad(() =>
-            E.scope(() => {
-              const images = E.tensor(batch.images, { shape: batch.shape, device: E.checkDevice(config.device) });
-              const x = batch.layout === 'nhwc' ? images.permute([0, 3, 1, 2]) : images;
-              metrics.add(model.forward(x), E.tensor(batch.labels, { device: E.checkDevice(config.device) }));
-            }),
-          );
-        }
-        const result = metrics.result();
+        const result = await evaluateModel(model, loader, E.checkDevice(config.device));
         if (options.json === true) console.log(JSON.stringify({ ...result, model: config.model, data: config.data, weights }));
         else console.log(`${config.model} on ${config.data}: top-1 ${result.top1.toFixed(2)}%, top-5 ${result.top5.toFixed(2)}%, loss ${result.loss.toFixed(4)} (${result.count} images)`);
       } finally {

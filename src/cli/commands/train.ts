@@ -6,6 +6,7 @@ import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../../data/index.js';
 import { isModelName, modelNames } from '../../models/index.js';
 import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../../train/config.js';
 import { NonFiniteLossError } from '../../train/callbacks/nan-guard.js';
+import { RunDirectoryError } from '../../train/run-dir.js';
 import { trainRun } from '../../train/run.js';
 import type { Trainer } from '../../train/trainer.js';
 import { badArgument, CliError } from '../errors.js';
@@ -108,8 +109,7 @@ export function trainCommand(): Command {
       } catch (error) {
         if (error instanceof NonFiniteLossError) throw new CliError('DIVERGED', error.message);
         if (error instanceof CliError) throw error;
-        const message = (error as Error).message;
-        if (/already holds a run|is not empty|no checkpoint/.test(message)) throw new CliError('RUN_DIR', message);
+        if (error instanceof RunDirectoryError) throw new CliError('RUN_DIR', error.message);
         throw error;
       } finally {
         removeHandler();

@@ -61,3 +61,10 @@ const ALL = aten('all');
 const ANY = aten('any');
 export const all = (a: Tensor): Tensor => callTensor(ALL, a);
 export const any = (a: Tensor): Tensor => callTensor(ANY, a);
+
+const TOPK = aten('topk');
+/** The k largest values along `dim` and their indices (sorted, largest first). */
+export function topk(a: Tensor, k: number, dim = -1): { values: Tensor; indices: Tensor } {
+  const [values, indices] = callTensors(TOPK, a, k, dim, true, true) as [Tensor, Tensor];
+  return { values, indices };
+}
