@@ -1,5 +1,6 @@
 // `catrain train`: trains a model on a dataset into a run directory, or resumes one. Ctrl-C stops after
 // the current step, writes a checkpoint, and exits 130.
+import path from 'node:path';
 import { Command } from 'commander';
 import * as E from '../../engine/index.js';
 import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../../data/index.js';
@@ -12,7 +13,8 @@ import type { Trainer } from '../../train/trainer.js';
 import { badArgument, CliError } from '../errors.js';
 import { nonNegativeInt, numberIn, oneOf, positiveInt } from '../options.js';
 
-interface TrainOptions extends Omit<TrainConfig, 'model' | 'data'> {
+interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment'> {
+  augment?: boolean;
   model?: string;
   data?: string;
   out: string;
@@ -30,8 +32,11 @@ const milestoneList = (value: string): number[] => {
 function toConfig(options: TrainOptions): TrainConfig {
   if (options.model === undefined || options.data === undefined) throw badArgument('--model and --data are required (unless --resume)');
   if (!isModelName(options.model)) throw badArgument(`unknown model '${options.model}'`, `choose one of: ${modelNames().join(', ')}`);
+  let data: string;
   try {
-    parseDatasetSpec(options.data);
+    const spec = parseDatasetSpec(options.data);
+    // Recorded absolute, so `eval` and `--resume` find the data from any working directory.
+    data = spec.dir === undefined ? spec.kind : `${spec.kind}:${path.resolve(spec.dir)}`;
   } catch (error) {
     throw badArgument((error as Error).message, `dataset specs: ${DATASET_SPEC_FORMS.join(', ')}`);
   }
@@ -40,8 +45,9 @@ function toConfig(options: TrainOptions): TrainConfig {
   } catch (error) {
     throw badArgument((error as Error).message);
   }
-  const { out: _out, resume: _resume, quiet: _quiet, threads: _threads, model, data, ...settings } = options;
-  const config: TrainConfig = { ...DEFAULT_CONFIG, ...settings, model, data };
+  const { out: _out, resume: _resume, quiet: _quiet, threads: _threads, model, data: _data, augment, ...settings } = options;
+  const kind = parseDatasetSpec(data).kind;
+  const config: TrainConfig = { ...DEFAULT_CONFIG, ...settings, model, data, augment: augment ?? !(kind === 'mnist' || kind === 'fashion-mnist') };
   const problems = configProblems(config);
   if (problems.length > 0) throw badArgument(problems.join('; '));
   return config;
@@ -79,7 +85,8 @@ export function trainCommand(): Command {
     .option('--milestones <epochs>', 'step schedule: comma-separated epochs where the rate is multiplied by --gamma', milestoneList, d.milestones)
     .option('--gamma <g>', 'step schedule factor', numberIn('--gamma', 0, 1, { exclusiveMin: true }), d.gamma)
     .option('--seed <n>', 'seed of initialisation, data order and augmentation', nonNegativeInt('--seed'), d.seed)
-    .option('--no-augment', 'no pad-4 random crop + flip')
+    .option('--augment', 'pad-4 random crop + horizontal flip (default for CIFAR and image folders)')
+    .option('--no-augment', 'no augmentation (default for MNIST and Fashion-MNIST, where flips change digits)')
     .option('--workers <n>', 'data worker threads (0: prepare batches on the main thread)', nonNegativeInt('--workers'), d.workers)
     .option('--device <device>', "'cpu', 'cuda' or 'cuda:N'", d.device)
     .option('--no-channels-last', 'train in the plain NCHW layout instead of channels-last')
