@@ -27,8 +27,8 @@ export class RunDirectory {
     return existsSync(this.file('checkpoint'));
   }
 
-  /** Creates the directory for a new run; refuses one that already holds a run or other files. */
-  createFresh(): void {
+  /** Throws unless the directory can hold a new run: absent, or empty. */
+  checkFresh(): void {
     if (existsSync(this.dir)) {
       const entries = readdirSync(this.dir);
       if (entries.includes(RUN_FILES.config) || entries.includes(RUN_FILES.checkpoint)) {
@@ -36,6 +36,11 @@ export class RunDirectory {
       }
       if (entries.length > 0) throw new RunDirectoryError(`${this.dir} is not empty: choose a new or empty --out directory`);
     }
+  }
+
+  /** Creates the directory for a new run after checkFresh(). */
+  createFresh(): void {
+    this.checkFresh();
     mkdirSync(this.dir, { recursive: true });
   }
 

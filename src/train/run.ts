@@ -54,13 +54,19 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
     if (!out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
     config = out.readJson<TrainConfig>('config');
   } else {
-    out.createFresh();
-    out.writeJson('config', config);
+    out.checkFresh();
   }
+  // Data and model are built before anything is written, so a corrupt dataset or a bad setting
+  // leaves no half-made run directory behind.
   const parts = buildRun(config, options.datasets);
   const started = performance.now();
   try {
+    if (options.resume !== true) {
+      out.createFresh();
+      out.writeJson('config', config);
+    }
     const start = options.resume === true ? restore(parts, out) : undefined;
+    let lastTest: EvalMetrics | undefined;
     // The scope frees the state-dict handles; the optimiser's momentum buffers are kept tensors.
     const save = (position: RunPosition): void =>
       E.scope(() =>
@@ -71,6 +77,7 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
       ...(options.progress === false ? [] : [new ProgressBar()]),
       new JsonlLog(out.file('metrics')),
       new Checkpointer(save),
+      { onEpochEnd: (_run, logs) => void (lastTest = logs.test) },
       ...(options.callbacks ?? []),
     ];
     const trainer = new Trainer({
@@ -89,7 +96,8 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
     const position = { epoch: run.epoch, batchInEpoch: run.batchInEpoch, step: run.step };
     const seconds = (performance.now() - started) / 1000;
     if (run.stopTraining && run.epoch < config.epochs) return { completed: false, position, seconds };
-    const test = await trainer.evaluate(parts.test);
+    // The last epoch's evaluation is the final one, unless no epoch ran in this process.
+    const test = lastTest ?? (await trainer.evaluate(parts.test));
     parts.model.save(out.file('model'), { model: config.model });
     const { channels, height, width } = parts.dataset.train;
     const complexity = countComplexity(parts.model, [channels, height, width]);

@@ -77,6 +77,7 @@ test('a corrupt dataset file gives an error naming the file', () => {
     const { status, stderr } = catrain('train', '--model', 'resnet20', '--data', `cifar10:${root}`, '--out', path.join(root, 'run'), '--epochs', '1');
     assert.equal(status, 1, stderr);
     assert.match(stderr, /data_batch_1\.bin/);
+    assert.ok(!readdirSync(root).includes('run'), 'a failed start leaves no run directory behind');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
