@@ -13,8 +13,6 @@ export interface RunState {
   readonly epochs: number;
   readonly batchesPerEpoch: number;
   stopTraining: boolean;
-  /** Why training stopped early, if it did (printed and logged). */
-  stopReason?: string;
 }
 
 export interface BatchLogs {

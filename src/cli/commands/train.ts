@@ -60,7 +60,6 @@ function interruptOnSigint(trainer: Trainer): () => void {
     if (interrupts > 1) process.exit(130);
     process.stderr.write('\ncatrain: stopping after this step and writing a checkpoint (Ctrl-C again to abort without one)\n');
     trainer.run.stopTraining = true;
-    trainer.run.stopReason = 'interrupted';
   };
   process.on('SIGINT', handler);
   return () => process.off('SIGINT', handler);
