@@ -98,21 +98,53 @@ function invoke(op: AtenOp, args: readonly AtenArg[], returnResults: boolean): N
   }
 }
 
+/** One dispatched operator call, as an observer sees it (in-place calls have no outputs of their own). */
+export interface OpCall {
+  readonly op: string;
+  readonly args: readonly AtenArg[];
+  readonly outputs: readonly Tensor[];
+  readonly inPlace: boolean;
+}
+
+export type OpObserver = (call: OpCall) => void;
+
+let observer: OpObserver | null = null;
+
+/**
+ * Runs fn while every operator call is reported to `onCall`: the structure graph of src/cat is
+ * recorded this way from one forward pass, so it sees functional ops (sums, flatten) that module
+ * hooks cannot. Observers do not nest; the previous one is restored afterwards.
+ */
+export function observeOps<T>(onCall: OpObserver, fn: () => T): T {
+  const previous = observer;
+  observer = onCall;
+  try {
+    return fn();
+  } finally {
+    observer = previous;
+  }
+}
+
 /** Calls an operator that returns one tensor. */
 export function callTensor(op: AtenOp, ...args: AtenArg[]): Tensor {
-  return Tensor.fromHandle(invoke(op, args, true) as number);
+  const out = Tensor.fromHandle(invoke(op, args, true) as number);
+  if (observer !== null) observer({ op: op.qualifiedName, args, outputs: [out], inPlace: false });
+  return out;
 }
 
 /** Calls an operator that returns several tensors (a tuple or a list). */
 export function callTensors(op: AtenOp, ...args: AtenArg[]): Tensor[] {
   const result = invoke(op, args, true) as (number | null)[];
-  return result.map((handle) => {
+  const outputs = result.map((handle) => {
     if (handle === null) throw new TorchError(op.qualifiedName, 'returned an undefined tensor');
     return Tensor.fromHandle(handle);
   });
+  if (observer !== null) observer({ op: op.qualifiedName, args, outputs, inPlace: false });
+  return outputs;
 }
 
 /** Calls an in-place operator (its result aliases an argument, so no new handle is made). */
 export function callInPlace(op: AtenOp, ...args: AtenArg[]): void {
   invoke(op, args, false);
+  if (observer !== null) observer({ op: op.qualifiedName, args, outputs: [], inPlace: true });
 }

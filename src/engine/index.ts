@@ -1,6 +1,6 @@
 // The engine's public API: typed tensors over libtorch, autograd, memory scopes and serialisation.
 export { Tensor, type MemoryFormat } from './tensor.js';
-export { TorchError, aten, callTensor, callTensors, callInPlace, type AtenOp, type AtenArg } from './aten.js';
+export { TorchError, aten, callTensor, callTensors, callInPlace, observeOps, type AtenOp, type AtenArg, type OpCall, type OpObserver } from './aten.js';
 export { DTYPES, isFloating, byteSize, type DType, type FloatDType, type TypedArrayFor, type AnyTypedArray } from './dtype.js';
 export { checkDevice, isCudaAvailable, cudaDeviceCount, type Device } from './device.js';
 export { scope, keep, disposeAll, inScope } from './scope.js';

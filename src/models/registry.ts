@@ -13,6 +13,7 @@ interface ModelEntry {
   inputShape: readonly [number, number, number];
 }
 
+
 const MNIST = [1, 28, 28] as const;
 const CIFAR = [3, 32, 32] as const;
 const IMAGENET = [3, 224, 224] as const;
@@ -34,13 +35,32 @@ const MODELS = {
 
 export type ModelName = keyof typeof MODELS;
 
-export const modelNames = (): ModelName[] => Object.keys(MODELS) as ModelName[];
+/** Networks users registered (registerModel); the CLI and run directories find them by name. */
+const userModels = new Map<string, ModelEntry>();
 
-export const isModelName = (name: string): name is ModelName => Object.hasOwn(MODELS, name);
+/**
+ * Makes a user's network available by name, like a zoo model: `catrain train --model NAME`, resume,
+ * eval and info rebuild it with `build`. `inputShape` is one example without the batch dim.
+ */
+export function registerModel(name: string, build: (options: ModelOptions) => Module, inputShape: readonly number[]): void {
+  if (!/^[A-Za-z][\w.-]*$/.test(name)) throw new TypeError(`registerModel: '${name}' is not a valid model name (letters, digits, '_', '-', '.'; starting with a letter)`);
+  if (Object.hasOwn(MODELS, name)) throw new Error(`registerModel: '${name}' is a built-in model; choose another name`);
+  if (typeof build !== 'function') throw new TypeError('registerModel: build must be a function (options) => Module');
+  if (inputShape.length !== 3 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new RangeError(`registerModel: inputShape must be [channels, height, width] of positive integers, got [${inputShape.join(', ')}]`);
+  }
+  userModels.set(name, { build, inputShape: [...inputShape] as [number, number, number] });
+}
+
+/** Built-in model names, then registered ones. */
+export const modelNames = (): string[] => [...Object.keys(MODELS), ...userModels.keys()];
+
+export const isModelName = (name: string): boolean => Object.hasOwn(MODELS, name) || userModels.has(name);
 
 function entry(name: string): ModelEntry {
-  if (!isModelName(name)) throw new Error(`unknown model '${name}': expected one of ${modelNames().join(', ')}`);
-  return MODELS[name];
+  const found = Object.hasOwn(MODELS, name) ? MODELS[name as ModelName] : userModels.get(name);
+  if (found === undefined) throw new Error(`unknown model '${name}': expected one of ${modelNames().join(', ')}`);
+  return found;
 }
 
 export interface CreateModelOptions extends ModelOptions {

@@ -31,7 +31,7 @@ export interface EpochLogs {
   imagesPerSecond: number;
   test?: EvalMetrics;
   /** Extra figures a custom step adds (e.g. network size during CAT). */
-  extra?: Record<string, number>;
+  extra?: Record<string, unknown>;
 }
 
 export interface Callback {

@@ -2,7 +2,9 @@
 // safetensors file, written atomically (temporary file, then rename), so an interrupted write never
 // replaces a good checkpoint.
 //
-// Resume contract: a checkpoint is taken between steps. Restoring it restores the weights and
+// Resume contract: a checkpoint is taken between steps. A CAT run also stores its gates, gamma and
+// pruning history (plain JSON numbers, exact in float64); resuming replays the history on the dense
+// network to rebuild the pruned one before the weights are loaded. Restoring it restores the weights and
 // buffers, the momentum buffers, the global step (from which the learning rate is recomputed), the
 // epoch and the batch within it, and libtorch's CPU generator. Data order and augmentation are pure
 // functions of (data seed, epoch, batch index), so the resumed run sees the same batches. On CPU a
@@ -21,6 +23,8 @@ export interface RunPosition {
 export interface Checkpoint<Config> {
   position: RunPosition;
   config: Config;
+  /** Plain-data state of the training method beyond the weights (CAT: gates, gamma, pruning history). */
+  method?: unknown;
   model: Map<string, E.Tensor>;
   optimizer: Map<string, E.Tensor>;
   rngState: E.Tensor;
@@ -37,7 +41,7 @@ export function saveCheckpoint<Config>(path: string, checkpoint: Omit<Checkpoint
     for (const [key, tensor] of checkpoint.optimizer) tensors.set(OPTIMIZER + key, tensor);
     tensors.set(RNG, E.getRngState());
     E.saveTensors(path, tensors, {
-      catrain: JSON.stringify({ format: CHECKPOINT_FORMAT, position: checkpoint.position, config: checkpoint.config }),
+      catrain: JSON.stringify({ format: CHECKPOINT_FORMAT, position: checkpoint.position, config: checkpoint.config, method: checkpoint.method }),
     });
   });
 }
@@ -47,7 +51,7 @@ export function loadCheckpoint<Config>(path: string): Checkpoint<Config> {
   if (!existsSync(path)) throw new Error(`checkpoint ${path} does not exist`);
   const { tensors, metadata } = E.loadTensors(path);
   const header = metadata.catrain;
-  let parsed: { format?: number; position?: RunPosition; config?: Config };
+  let parsed: { format?: number; position?: RunPosition; config?: Config; method?: unknown };
   try {
     parsed = JSON.parse(header ?? 'null') as typeof parsed;
   } catch {
@@ -64,5 +68,5 @@ export function loadCheckpoint<Config>(path: string): Checkpoint<Config> {
     if (key.startsWith(MODEL)) model.set(key.slice(MODEL.length), tensor);
     else if (key.startsWith(OPTIMIZER)) optimizer.set(key.slice(OPTIMIZER.length), tensor);
   }
-  return { position: parsed.position, config: parsed.config, model, optimizer, rngState };
+  return { position: parsed.position, config: parsed.config, method: parsed.method, model, optimizer, rngState };
 }

@@ -1,4 +1,5 @@
 // The settings of a training run: what `catrain train` accepts and what a run directory records.
+import { catProblems, type CatOptions } from '../cat/index.js';
 
 export type ScheduleName = 'cosine' | 'step' | 'constant';
 
@@ -27,6 +28,8 @@ export interface TrainConfig {
   evalBatchSize: number;
   /** Side of the square images an image-folder dataset is resized to. */
   imageSize: number;
+  /** Complexity-Aware Training settings; null trains the dense network. */
+  cat: CatOptions | null;
 }
 
 /** The defaults: the "cifar-quick" protocol's optimiser settings (docs/results.md). */
@@ -48,6 +51,7 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   channelsLast: true,
   evalBatchSize: 500,
   imageSize: 224,
+  cat: null,
 };
 
 /** Checks the combinations single-option parsing cannot; returns the problems found. */
@@ -56,5 +60,6 @@ export function configProblems(config: TrainConfig): string[] {
   if (config.nesterov && config.momentum === 0) problems.push('--nesterov needs --momentum > 0');
   if (config.warmupEpochs > config.epochs) problems.push(`--warmup-epochs (${config.warmupEpochs}) exceeds --epochs (${config.epochs})`);
   if (config.schedule === 'step' && config.milestones.length === 0) problems.push('--schedule step needs --milestones, e.g. --milestones 8,12');
+  if (config.cat !== null) problems.push(...catProblems(config.cat, config.epochs));
   return problems;
 }

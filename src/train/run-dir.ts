@@ -1,15 +1,19 @@
-// A run directory: config.json, metrics.jsonl, checkpoint.safetensors, model.safetensors, summary.json.
+// A run directory: config.json, log.jsonl, checkpoint.safetensors, model.safetensors,
+// architecture.json, summary.json.
 // Files are written whole (temporary file, then rename), so an interrupted run never leaves one torn.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const RUN_FILES = {
   config: 'config.json',
-  metrics: 'metrics.jsonl',
+  log: 'log.jsonl',
   checkpoint: 'checkpoint.safetensors',
   model: 'model.safetensors',
   summary: 'summary.json',
+  architecture: 'architecture.json',
 } as const;
+
+type JsonFile = 'config' | 'summary' | 'architecture';
 
 /** A run directory that cannot be used as asked (the CLI reports it as a run-directory problem). */
 export class RunDirectoryError extends Error {
@@ -44,14 +48,14 @@ export class RunDirectory {
     mkdirSync(this.dir, { recursive: true });
   }
 
-  writeJson(name: 'config' | 'summary', value: unknown): void {
+  writeJson(name: JsonFile, value: unknown): void {
     const target = this.file(name);
     const temporary = `${target}.tmp-${process.pid}`;
     writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
     renameSync(temporary, target);
   }
 
-  readJson<T>(name: 'config' | 'summary'): T {
+  readJson<T>(name: JsonFile): T {
     const file = this.file(name);
     if (!existsSync(file)) throw new RunDirectoryError(`${file} is missing: ${this.dir} is not a catrain run directory`);
     try {
@@ -59,5 +63,21 @@ export class RunDirectory {
     } catch (error) {
       throw new Error(`${file} is not valid JSON (${(error as Error).message})`, { cause: error });
     }
+  }
+
+  /** The epoch records of log.jsonl; a torn last line (a kill mid-write) is skipped. */
+  readLog(): Record<string, unknown>[] {
+    const file = this.file('log');
+    if (!existsSync(file)) return [];
+    const records: Record<string, unknown>[] = [];
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        records.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // Only a last line can be torn: appends are whole lines.
+      }
+    }
+    return records;
   }
 }

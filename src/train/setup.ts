@@ -9,6 +9,7 @@ import { cosineSchedule, constantSchedule, stepSchedule, type LrSchedule } from 
 import { Sgd } from './sgd.js';
 
 export interface RunParts {
+  config: TrainConfig;
   model: Module;
   optimizer: Sgd;
   schedule: LrSchedule;
@@ -67,19 +68,34 @@ export function makeSchedule(config: TrainConfig, batchesPerEpoch: number): LrSc
   }
 }
 
-/** Builds a run; `datasets` replaces loading config.data (tests and embedding code pass in-memory data). */
-export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; test: ImageDataset }): RunParts {
+/** Parameter names as they are now (surgery removes parameters, so the map is never cached). */
+export function parameterNames(model: Module): Map<Parameter, string> {
+  return new Map(model.namedParameters().map(([name, p]) => [p, name] as const));
+}
+
+/** Places a caller's network like a zoo model: on the run's device, channels-last if asked. */
+function adoptNetwork(config: TrainConfig, network: Module): Module {
+  if (config.device !== 'cpu') network.to(E.checkDevice(config.device));
+  if (config.channelsLast) network.toMemoryFormat('channels_last');
+  return network;
+}
+
+/**
+ * Builds a run; `datasets` replaces loading config.data (tests and embedding code pass in-memory
+ * data), and `network` replaces building config.model.
+ */
+export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; test: ImageDataset }, network?: Module): RunParts {
   E.manualSeed(config.seed);
   const loadOptions = { imageSize: config.imageSize };
   const dataset = datasets ?? { train: loadDataset(config.data, 'train', loadOptions), test: loadDataset(config.data, 'test', loadOptions) };
-  const model = makeModel(config, dataset.train);
+  const model = network === undefined ? makeModel(config, dataset.train) : adoptNetwork(config, network);
   const loaders = makeLoaders(config, dataset.train, dataset.test);
-  const names = new Map(model.namedParameters().map(([name, p]) => [p, name] as const));
   return {
+    config,
     model,
     optimizer: makeOptimizer(config, model),
     schedule: makeSchedule(config, loaders.train.batchesPerEpoch),
-    names,
+    names: parameterNames(model),
     dataset,
     ...loaders,
   };

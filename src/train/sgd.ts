@@ -18,6 +18,10 @@ export interface ParameterGroup {
   params: readonly ParameterHolder[];
   /** Weight decay applies to this group (false for BatchNorm parameters and biases). */
   decay: boolean;
+  /** This group's own weight decay, instead of the optimiser's (when decay is true). */
+  weightDecay?: number;
+  /** This group's own constant learning rate, instead of the scheduled one passed to step(). */
+  rate?: number;
 }
 
 export class Sgd {
@@ -35,6 +39,10 @@ export class Sgd {
     this.momentum = momentum;
     this.nesterov = nesterov;
     this.weightDecay = weightDecay;
+    for (const group of groups) {
+      if (group.weightDecay !== undefined && !(group.weightDecay >= 0)) throw new RangeError(`a parameter group's weight decay must be >= 0, got ${group.weightDecay}`);
+      if (group.rate !== undefined && !(group.rate >= 0)) throw new RangeError(`a parameter group's learning rate must be >= 0, got ${group.rate}`);
+    }
     this.groups = groups.map((group) => ({ ...group, params: [...group.params] }));
   }
 
@@ -51,7 +59,9 @@ export class Sgd {
     );
   }
 
-  private stepGroup(group: ParameterGroup, rate: number): void {
+  private stepGroup(group: ParameterGroup, scheduled: number): void {
+    const rate = group.rate ?? scheduled;
+    const weightDecay = group.weightDecay ?? this.weightDecay;
     const live: ParameterHolder[] = [];
     const grads: E.Tensor[] = [];
     for (const param of group.params) {
@@ -62,7 +72,7 @@ export class Sgd {
     }
     if (live.length === 0) return;
     const values = live.map((p) => p.value);
-    if (group.decay && this.weightDecay > 0) E.foreachAdd_(grads, values, this.weightDecay);
+    if (group.decay && weightDecay > 0) E.foreachAdd_(grads, values, weightDecay);
     let update = grads;
     if (this.momentum > 0) {
       // A zero buffer gives buf = grad on the first step, which is torch.optim.SGD's initialisation.
@@ -90,13 +100,29 @@ export class Sgd {
     for (const param of this.parameters) param.value.zeroGrad();
   }
 
-  /** Narrows a parameter's momentum to the kept indices along `dim`, after surgery narrowed the parameter. */
-  narrowState(param: ParameterHolder, dim: number, keep: E.Tensor): void {
+  /**
+   * Narrows a parameter's momentum to the kept indices along `dim`, after surgery narrowed the
+   * parameter; a channels-last buffer stays channels-last, like the weight it follows.
+   */
+  narrowState(param: ParameterHolder, dim: number, indices: readonly number[]): void {
     const buffer = this.velocity.get(param);
     if (buffer === undefined) return;
-    const narrowed = E.keep(E.noGrad(() => E.indexSelect(buffer, dim, keep)));
+    const narrowed = E.keep(
+      E.noGrad(() =>
+        E.scope(() => {
+          const selected = E.indexSelect(buffer, dim, E.tensor(indices, { dtype: 'int64', device: buffer.device }));
+          const channelsLast = buffer.ndim === 4 && !buffer.isContiguous() && buffer.isContiguous('channels_last');
+          return channelsLast ? selected.contiguous('channels_last') : selected;
+        }),
+      ),
+    );
     buffer.dispose();
     this.velocity.set(param, narrowed);
+  }
+
+  /** The momentum buffer of a parameter (a view the optimiser owns), or undefined before its first step. */
+  momentumOf(param: ParameterHolder): E.Tensor | undefined {
+    return this.velocity.get(param);
   }
 
   /** Forgets a parameter that surgery removed. */

@@ -30,7 +30,8 @@ export function batchToTensors(batch: HostBatch, device: E.Device): { x: E.Tenso
 }
 
 export interface TrainableModel {
-  forward(x: E.Tensor): E.Tensor;
+  /** The forward with hooks (Module.call), so gates and other hooks attached to the root run too. */
+  call(x: E.Tensor): E.Tensor;
   train(): unknown;
   eval(): unknown;
 }
@@ -43,7 +44,7 @@ export async function evaluateModel(model: TrainableModel, source: BatchSource, 
     E.noGrad(() =>
       E.scope(() => {
         const { x, y } = batchToTensors(batch, device);
-        metrics.add(model.forward(x), y);
+        metrics.add(model.call(x), y);
       }),
     );
   }
@@ -80,7 +81,7 @@ export class Trainer {
 
   /** One optimisation step on a batch; returns its loss and hits. Runs inside a scope. */
   trainStep(x: E.Tensor, y: E.Tensor, rate: number): BatchLogs {
-    const logits = this.options.model.forward(x);
+    const logits = this.options.model.call(x);
     const loss = E.crossEntropy(logits, y);
     loss.backward();
     const lossValue = loss.item();
@@ -96,7 +97,7 @@ export class Trainer {
   }
 
   /** Extra per-epoch figures for the logs; the CAT trainer reports the network's size here. */
-  epochExtras(): Record<string, number> | undefined {
+  epochExtras(): Record<string, unknown> | undefined {
     return undefined;
   }
 

@@ -2,16 +2,46 @@
 import { Command } from 'commander';
 import * as E from '../../engine/index.js';
 import { countComplexity, createModel, defaultInputShape, isModelName, modelNames } from '../../models/index.js';
-import { badArgument } from '../errors.js';
+import type { Architecture } from '../../cat/index.js';
+import { RunDirectory } from '../../train/run-dir.js';
+import type { RunSummary } from '../../train/summary.js';
+import { architectureTable } from '../architecture-table.js';
+import { badArgument, CliError } from '../errors.js';
+
+/** Size of a finished run's network, from its architecture.json (and summary.json for the baseline). */
+function runInfo(dir: string, json: boolean): void {
+  const run = new RunDirectory(dir);
+  let architecture: Architecture;
+  try {
+    architecture = run.readJson<Architecture>('architecture');
+  } catch (error) {
+    throw new CliError('RUN_DIR', (error as Error).message, 'info --run needs a finished run (it reads architecture.json)');
+  }
+  let summary: RunSummary | undefined;
+  try {
+    summary = run.readJson<RunSummary>('summary');
+  } catch {
+    summary = undefined;
+  }
+  if (json) {
+    console.log(JSON.stringify({ params: architecture.params, macs: architecture.macs, input: architecture.input_shape, model: architecture.model, baseline: summary?.baseline, groups: architecture.groups, blocks: architecture.blocks }));
+    return;
+  }
+  console.log(`${architecture.model} (pruned run ${dir}): ${architecture.params.toLocaleString('en-US')} parameters, ${architecture.macs.toLocaleString('en-US')} MACs for input [${architecture.input_shape.join(', ')}]`);
+  console.log(architectureTable(architecture, summary));
+}
 
 export function infoCommand(): Command {
   return new Command('info')
-    .description('print parameters and multiply-accumulates (conv and linear) of a model for its default input shape')
-    .requiredOption('--model <name>', `model: ${modelNames().join(', ')}`)
+    .description('print parameters and multiply-accumulates (conv and linear) of a model for its default input shape, or of a run\'s pruned network')
+    .option('--model <name>', `model: ${modelNames().join(', ')}`)
+    .option('--run <dir>', 'a finished run directory: the pruned network\'s size')
     .option('--classes <n>', 'number of output classes (default: the model\'s dataset default)')
     .option('--layers', 'also list every conv and linear layer')
     .option('--json', 'print JSON: {"params": ..., "macs": ...}')
-    .action((options: { model: string; classes?: string; layers?: boolean; json?: boolean }) => {
+    .action((options: { model?: string; run?: string; classes?: string; layers?: boolean; json?: boolean }) => {
+      if (options.run !== undefined) return runInfo(options.run, options.json === true);
+      if (options.model === undefined) throw badArgument('pass --model NAME or --run DIR');
       if (!isModelName(options.model)) throw badArgument(`unknown model '${options.model}'`, `choose one of: ${modelNames().join(', ')}`);
       const numClasses = options.classes === undefined ? undefined : Number(options.classes);
       if (numClasses !== undefined && !(Number.isInteger(numClasses) && numClasses > 0)) throw badArgument(`--classes must be a positive integer, got '${options.classes}'`);

@@ -7,13 +7,15 @@ import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../../data/index.js';
 import { isModelName, modelNames } from '../../models/index.js';
 import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../../train/config.js';
 import { NonFiniteLossError } from '../../train/callbacks/nan-guard.js';
-import { RunDirectoryError } from '../../train/run-dir.js';
+import { RunDirectory, RunDirectoryError } from '../../train/run-dir.js';
 import { trainRun } from '../../train/run.js';
 import type { Trainer } from '../../train/trainer.js';
+import { architectureTable } from '../architecture-table.js';
+import { addCatOptions, CAT_OPTION_FIELDS, toCatOptions, type CatCliOptions } from '../cat-options.js';
 import { badArgument, CliError } from '../errors.js';
 import { nonNegativeInt, numberIn, oneOf, positiveInt } from '../options.js';
 
-interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment'> {
+interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment' | 'cat'>, CatCliOptions {
   augment?: boolean;
   model?: string;
   data?: string;
@@ -45,12 +47,27 @@ function toConfig(options: TrainOptions): TrainConfig {
   } catch (error) {
     throw badArgument((error as Error).message);
   }
-  const { out: _out, resume: _resume, quiet: _quiet, threads: _threads, model, data: _data, augment, ...settings } = options;
   const kind = parseDatasetSpec(data).kind;
-  const config: TrainConfig = { ...DEFAULT_CONFIG, ...settings, model, data, augment: augment ?? !(kind === 'mnist' || kind === 'fashion-mnist') };
+  const settings = Object.fromEntries(Object.entries(options).filter(([key]) => Object.hasOwn(DEFAULT_CONFIG, key))) as Partial<TrainConfig>;
+  const config: TrainConfig = {
+    ...DEFAULT_CONFIG,
+    ...settings,
+    model: options.model,
+    data,
+    augment: options.augment ?? !(kind === 'mnist' || kind === 'fashion-mnist'),
+    cat: toCatOptions(options),
+  };
   const problems = configProblems(config);
   if (problems.length > 0) throw badArgument(problems.join('; '));
   return config;
+}
+
+function readSavedConfig(out: string): TrainConfig {
+  try {
+    return new RunDirectory(out).readJson<TrainConfig>('config');
+  } catch (error) {
+    throw new CliError('RUN_DIR', (error as Error).message, 'pass the --out directory of an interrupted catrain train run');
+  }
 }
 
 function interruptOnSigint(trainer: Trainer): () => void {
@@ -65,9 +82,35 @@ function interruptOnSigint(trainer: Trainer): () => void {
   return () => process.off('SIGINT', handler);
 }
 
+/** Options that may accompany --resume; any other given explicitly must equal the run's setting. */
+const RESUME_OPTIONS = new Set(['out', 'resume', 'quiet', 'threads']);
+
+/** The flags given on the command line that disagree with the saved run's config. */
+function resumeConflicts(command: Command, options: TrainOptions, saved: TrainConfig): string[] {
+  const conflicts: string[] = [];
+  const flag = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  for (const [key, value] of Object.entries(options)) {
+    if (RESUME_OPTIONS.has(key) || command.getOptionValueSource(key) !== 'cli') continue;
+    let savedValue: unknown;
+    let given: unknown = value;
+    if (key === 'dense') savedValue = saved.cat === null;
+    else if (key === 'data') {
+      const spec = parseDatasetSpec(String(value));
+      given = spec.dir === undefined ? spec.kind : `${spec.kind}:${path.resolve(spec.dir)}`;
+      savedValue = saved.data;
+    } else if (key in CAT_OPTION_FIELDS) {
+      const field = CAT_OPTION_FIELDS[key] as keyof NonNullable<TrainConfig['cat']>;
+      savedValue = saved.cat === null ? (key === 'strength' ? 0 : undefined) : saved.cat[field];
+      if (given === undefined) given = null;
+    } else savedValue = (saved as unknown as Record<string, unknown>)[key];
+    if (JSON.stringify(given) !== JSON.stringify(savedValue)) conflicts.push(`${flag(key)} ${JSON.stringify(given)} (the run has ${JSON.stringify(savedValue ?? null)})`);
+  }
+  return conflicts;
+}
+
 export function trainCommand(): Command {
   const d = DEFAULT_CONFIG;
-  return new Command('train')
+  const command = new Command('train')
     .description('train a model on a dataset into a run directory (config.json, metrics.jsonl, checkpoint, final model, summary)')
     .option('--model <name>', `model: ${modelNames().join(', ')}`)
     .option('--data <spec>', `dataset: ${DATASET_SPEC_FORMS.join(', ')}`)
@@ -92,9 +135,16 @@ export function trainCommand(): Command {
     .option('--eval-batch-size <n>', 'evaluation batch size', positiveInt('--eval-batch-size'), d.evalBatchSize)
     .option('--image-size <n>', 'folder datasets: side the images are resized to', positiveInt('--image-size'), d.imageSize)
     .option('--threads <n>', 'libtorch intra-op threads (default: all cores)', positiveInt('--threads'))
-    .option('--quiet', 'no progress output')
-    .action(async (options: TrainOptions) => {
+    .option('--quiet', 'no progress output');
+  return addCatOptions(command).action(async (options: TrainOptions, self: Command) => {
       if (options.threads !== undefined) E.setNumThreads(options.threads);
+      if (options.resume === true) {
+        const saved = readSavedConfig(options.out);
+        const conflicts = resumeConflicts(self, options, saved);
+        if (conflicts.length > 0) {
+          throw badArgument(`--resume continues the run with its saved settings, but these flags differ: ${conflicts.join('; ')}`, `drop them, or start a new run with another --out`);
+        }
+      }
       const config = options.resume === true ? ({} as TrainConfig) : toConfig(options);
       let removeHandler = (): void => undefined;
       try {
@@ -110,6 +160,8 @@ export function trainCommand(): Command {
         }
         const test = result.test;
         if (options.quiet !== true && test !== undefined) {
+          const run = new RunDirectory(options.out);
+          console.log(architectureTable(run.readJson('architecture'), run.readJson('summary')));
           console.log(`test top-1 ${test.top1.toFixed(2)}%, top-5 ${test.top5.toFixed(2)}%, loss ${test.loss.toFixed(4)} (${result.seconds.toFixed(0)} s); run in ${options.out}`);
         }
       } catch (error) {

@@ -1,4 +1,5 @@
-// Appends one JSON object per epoch to a file (the run's metrics.jsonl).
+// Appends one JSON object per epoch to a file (the run's log.jsonl): losses and accuracies, then the
+// trainer's extras (network size, and for CAT the gates' state), then the epoch's time.
 import { appendFileSync } from 'node:fs';
 import type { Callback, EpochLogs, RunState } from '../callback.js';
 
@@ -11,8 +12,8 @@ export class JsonlLog implements Callback {
       step: run.step,
       lr: logs.rate,
       train_loss: logs.trainLoss,
-      train_top1: logs.trainTop1,
-      ...(logs.test === undefined ? {} : { test_loss: logs.test.loss, test_top1: logs.test.top1, test_top5: logs.test.top5 }),
+      train_acc: logs.trainTop1,
+      ...(logs.test === undefined ? {} : { test_loss: logs.test.loss, test_acc: logs.test.top1, test_top5: logs.test.top5 }),
       epoch_s: logs.seconds,
       img_s: logs.imagesPerSecond,
       ...logs.extra,

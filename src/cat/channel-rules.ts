@@ -1,0 +1,62 @@
+// How each operator moves channel groups (method.md section 7): one small rule per op kind.
+// Anything not listed fixes the groups it reads: an op catrain does not understand is never pruned
+// through, so an unknown network trains correctly, only with fewer prunable groups.
+
+export type ChannelRule =
+  /** Writes a new group from the weight's output channels (conv2d, linear). */
+  | 'produce'
+  /** Output carries the input's group; zero stays zero (so a gate before it gives an exact 0). */
+  | 'pass-zero'
+  /** Output carries the input's group, but a zero input may give a non-zero output (BatchNorm). */
+  | 'pass'
+  /** Elementwise binary: two activations are joined (a residual sum); a constant operand passes. */
+  | 'elementwise'
+  /** Flatten or reshape: channel c becomes H*W consecutive features. */
+  | 'flatten'
+  /** A reduction or squeeze over spatial dims only: the channel dim survives. */
+  | 'spatial';
+
+const RULES: Record<string, ChannelRule> = {
+  conv2d: 'produce',
+  linear: 'produce',
+  batch_norm: 'pass',
+  relu: 'pass-zero',
+  relu_: 'pass-zero',
+  hardtanh: 'pass-zero',
+  hardtanh_: 'pass-zero',
+  leaky_relu: 'pass-zero',
+  gelu: 'pass-zero',
+  silu: 'pass-zero',
+  tanh: 'pass-zero',
+  sigmoid: 'pass',
+  max_pool2d: 'pass-zero',
+  avg_pool2d: 'pass-zero',
+  _adaptive_avg_pool2d: 'pass-zero',
+  adaptive_avg_pool2d: 'pass-zero',
+  dropout: 'pass-zero',
+  contiguous: 'pass-zero',
+  clone: 'pass-zero',
+  detach: 'pass-zero',
+  to: 'pass-zero',
+  add: 'elementwise',
+  add_: 'elementwise',
+  sub: 'elementwise',
+  sub_: 'elementwise',
+  mul: 'elementwise',
+  mul_: 'elementwise',
+  div: 'elementwise',
+  div_: 'elementwise',
+  flatten: 'flatten',
+  reshape: 'flatten',
+  view: 'flatten',
+  mean: 'spatial',
+  sum: 'spatial',
+  amax: 'spatial',
+  squeeze: 'spatial',
+  unsqueeze: 'spatial',
+};
+
+export const ruleOf = (op: string): ChannelRule | undefined => RULES[op];
+
+/** Elementwise ops with a scalar or constant operand that keep zero at zero (x*k, x/k). */
+export const scalesOnly = (op: string): boolean => op.startsWith('mul') || op.startsWith('div');

@@ -1,0 +1,328 @@
+// Complexity-Aware Training of one network (method.md section 4): per step, sample the gates, and
+// after backward update theta by the projected step with the automatic weights c_k; remove the
+// structures that meet the pruning conditions; keep the structure graph and the gates in step with
+// the shrinking network. Written once against the structure graph.
+import type * as E from '../engine/index.js';
+import type { Module } from '../nn/index.js';
+import { adjustGamma, type BudgetSchedule, type BudgetTarget } from './budget.js';
+import { expectedComplexity, type ExpectedComplexity } from './complexity.js';
+import { GateMultipliers } from './gate-hooks.js';
+import { GateState, type GateRecord } from './gate-state.js';
+import { buildStructureGraph } from './graph.js';
+import type { StructureGraph } from './graph-types.js';
+import type { CatOptions } from './options.js';
+import { applyEvents, type PruneEvent, type SurgeryFollower } from './surgery.js';
+import { coefficients, complexityShares, isRemovable, projectedStep, type Baseline, type Shares } from './update.js';
+
+export interface CatSchedule {
+  stepsPerEpoch: number;
+  totalSteps: number;
+}
+
+/** Everything a checkpoint needs to continue a CAT run exactly. */
+export interface CatState {
+  gamma: number;
+  baseline: Baseline;
+  scale0: { units: Record<string, number>; blocks: Record<string, number> };
+  gates: ReturnType<GateState['toJSON']>;
+  history: PruneEvent[];
+  /** Widths of every gated group at the start (for reports). */
+  initialWidths: Record<string, number>;
+  initialBlocks: string[];
+}
+
+/** One epoch's view of the network for the logs. */
+export interface CatReport {
+  macs: number;
+  params: number;
+  expected_macs: number;
+  expected_params: number;
+  macs_fraction: number;
+  gamma: number;
+  alive_blocks: number;
+  total_blocks: number;
+  alive_units: Record<string, number>;
+  gates_nonbinary: number;
+}
+
+const toRecord = (map: Map<string, number>): Record<string, number> => Object.fromEntries(map);
+const toMap = (record: Record<string, number>): Map<string, number> => new Map(Object.entries(record));
+
+export class CatController {
+  graph: StructureGraph;
+  gates: GateState;
+  gamma: number;
+  readonly history: PruneEvent[];
+  readonly baseline: Baseline;
+  private readonly scale0: Shares;
+  private readonly multipliers: GateMultipliers;
+  private readonly initialWidths: Record<string, number>;
+  private readonly initialBlocks: string[];
+  private readonly warmupSteps: number;
+  private readonly patience: number;
+  private readonly rate: number;
+  private readonly budget: { target: BudgetTarget; schedule: BudgetSchedule } | null;
+  private sampledThisStep = false;
+  private finalized = false;
+
+  constructor(
+    readonly model: Module,
+    readonly inputShape: readonly number[],
+    readonly options: CatOptions,
+    readonly schedule: CatSchedule,
+    readonly device: E.Device,
+    restored?: CatState,
+  ) {
+    this.graph = buildStructureGraph(model, inputShape);
+    const selection = { units: !options.layersOnly, layers: !options.unitsOnly, protect: options.protect };
+    if (restored === undefined) {
+      this.gates = GateState.initial(this.graph, selection);
+      this.baseline = { macs: this.graph.macs, params: this.graph.params };
+      const shares = complexityShares(expectedComplexity(this.graph, this.gates), this.baseline, options.flopsShare);
+      this.scale0 = this.referenceScale(shares);
+      this.gamma = options.strength;
+      this.history = [];
+      this.initialWidths = Object.fromEntries(this.graph.groups.filter((g) => this.gates.groups.has(g.id)).map((g) => [g.id, g.width]));
+      this.initialBlocks = [...this.gates.blocks.keys()];
+    } else {
+      this.gates = GateState.fromJSON(restored.gates);
+      this.baseline = restored.baseline;
+      this.scale0 = { units: toMap(restored.scale0.units), blocks: toMap(restored.scale0.blocks) };
+      this.gamma = restored.gamma;
+      this.history = [...restored.history];
+      this.initialWidths = restored.initialWidths;
+      this.initialBlocks = restored.initialBlocks;
+    }
+    const { stepsPerEpoch, totalSteps } = schedule;
+    this.warmupSteps = Math.round(options.gateWarmupEpochs * stepsPerEpoch);
+    this.patience = Math.round(options.patienceEpochs * stepsPerEpoch);
+    // With no data signal and at gamma = 1, a gate's push is about its own share, which the step
+    // divides by: eta = 1 / (steps to cross) makes it cross [0, 1] in gateCrossEpochs.
+    this.rate = options.gateLr ?? 1 / Math.max(1, options.gateCrossEpochs * stepsPerEpoch);
+    const target: BudgetTarget | null =
+      options.targetMacs !== null ? { kind: 'macs', fraction: options.targetMacs } : options.targetParams !== null ? { kind: 'params', fraction: options.targetParams } : null;
+    this.budget =
+      target === null
+        ? null
+        : { target, schedule: { start: this.warmupSteps, rampEnd: Math.round(0.5 * totalSteps), freeze: Math.round(0.8 * totalSteps), every: 20 } };
+    this.multipliers = new GateMultipliers(model, options.perExampleGates);
+    this.multipliers.install(this.graph, this.gates);
+  }
+
+  /** Each gate's reference share (the step scaling of method.md's "scale note"). */
+  private referenceScale(raw: Shares): Shares {
+    // A gate whose structure costs nothing measurable still needs a finite step.
+    const floor = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([id, s]) => [id, Math.max(s, 1e-9)]));
+    const shares = { units: floor(raw.units), blocks: floor(raw.blocks) };
+    if (this.options.gateScaling === 'share') return shares;
+    let total = 0;
+    let count = 0;
+    for (const [id, s] of shares.units) {
+      const n = this.gates.groups.get(id)?.theta.length ?? 0;
+      total += s * n;
+      count += n;
+    }
+    for (const s of shares.blocks.values()) {
+      total += s;
+      count += 1;
+    }
+    const mean = count === 0 ? 1 : total / count;
+    return { units: new Map([...shares.units.keys()].map((id) => [id, mean])), blocks: new Map([...shares.blocks.keys()].map((id) => [id, mean])) };
+  }
+
+  get hasGates(): boolean {
+    return !this.finalized && (this.gates.groups.size > 0 || this.gates.blocks.size > 0);
+  }
+
+  /** Whether the gates move at this step (after the warm-up, while any gate exists). */
+  moving(step: number): boolean {
+    return this.hasGates && this.gamma >= 0 && step >= this.warmupSteps && this.options.strength > 0;
+  }
+
+  /** Draws this step's gates (before the forward). */
+  beginStep(step: number, batch: number): void {
+    this.sampledThisStep = this.moving(step);
+    if (this.sampledThisStep) this.multipliers.sample(this.gates, batch, this.device);
+  }
+
+  /** The block multiplier override used by the two-point estimator. */
+  withBlockForced<T>(block: string, value: number, fn: () => T): T {
+    return this.multipliers.withBlockOverride(block, value, fn);
+  }
+
+  sampledBlock(block: string): number | undefined {
+    return this.multipliers.sampledBlock(block);
+  }
+
+  /**
+   * After backward and the weight step: updates theta, adjusts gamma toward a budget, and removes
+   * what meets the pruning conditions. `blockGradients` replaces the linearised estimate of some
+   * layer gates (the two-point estimator). Returns the structural changes made.
+   */
+  endStep(step: number, follower?: SurgeryFollower, blockGradients?: Map<string, number>): PruneEvent[] {
+    if (!this.sampledThisStep) return [];
+    this.sampledThisStep = false;
+    const grads = this.multipliers.gradients();
+    this.multipliers.clear();
+    if (blockGradients !== undefined) for (const [id, g] of blockGradients) grads.blocks.set(id, g);
+    const expected = this.expected();
+    if (this.budget !== null) {
+      const cost = this.budget.target.kind === 'macs' ? expected.macs / this.baseline.macs : expected.params / this.baseline.params;
+      this.gamma = adjustGamma(this.gamma, step, cost, this.budget.target, this.budget.schedule);
+    }
+    const knobs = { strength: this.gamma, layerPreference: this.options.layerPreference, flopsShare: this.options.flopsShare };
+    const c = coefficients(complexityShares(expected, this.baseline, this.options.flopsShare), knobs);
+    projectedStep(this.gates, grads, c, this.scale0, { rate: this.rate, pullWeight: 2 / (Math.max(1, this.patience) + 1) });
+    const events = this.decide(step, (record, i) => isRemovable(record, i, this.patience), true);
+    this.apply(events, follower);
+    return events;
+  }
+
+  /** Drops the step's multipliers without updating (a skipped step, e.g. a non-finite loss). */
+  discardStep(): void {
+    this.sampledThisStep = false;
+    this.multipliers.clear();
+  }
+
+  /** Expected MACs and parameters under the current thetas. */
+  expected(): ExpectedComplexity {
+    return expectedComplexity(this.graph, this.gates);
+  }
+
+  /** MACs and parameters of the network that would be deployed now (every theta rounded at 0.5). */
+  deployed(): { macs: number; params: number } {
+    const rounded = (record: GateRecord): number[] => record.theta.map((t, i) => (t >= 0.5 && record.spare[i] !== 1 ? 1 : 0));
+    const e = expectedComplexity(this.graph, {
+      units: (id) => {
+        const r = this.gates.groups.get(id);
+        return r === undefined ? undefined : rounded(r);
+      },
+      block: (id) => {
+        const r = this.gates.blocks.get(id);
+        return r === undefined ? undefined : (rounded(r)[0] as number);
+      },
+    });
+    return { macs: e.macs, params: e.params };
+  }
+
+  /**
+   * The structural changes for this step: blocks whose gate meets `removable`, and per group the units
+   * that do, within the --min-units floor (a gated block whose units would all go is removed as a
+   * layer instead, method.md section 4 step 6). With `roundWidths`, kept widths are rounded up to
+   * --width-multiple with spare units held at 0.
+   */
+  private decide(step: number, removable: (record: GateRecord, i: number) => boolean, roundWidths: boolean): PruneEvent[] {
+    const blocks = new Set<string>();
+    for (const [id, record] of this.gates.blocks) if (removable(record, 0)) blocks.add(id);
+    const unitEvents: PruneEvent[] = [];
+    for (const group of this.graph.groups) {
+      const record = this.gates.groups.get(group.id);
+      if (record === undefined || (group.block !== null && blocks.has(group.block))) continue;
+      const width = record.theta.length;
+      const going: number[] = [];
+      const alive: number[] = [];
+      for (let i = 0; i < width; i++) (removable(record, i) ? going : record.spare[i] === 1 ? going : alive).push(i);
+      // While training, only a newly removable unit calls for surgery; at the end spares go too.
+      if (roundWidths ? !going.some((i) => record.spare[i] !== 1) : going.length === 0) continue;
+      // Least pushed first: the units closest to being wanted back are the ones kept if any must be.
+      going.sort((a, b) => (record.pull[a] as number) - (record.pull[b] as number) || a - b);
+      if (alive.length < this.options.minUnits) {
+        if (group.block !== null && this.gates.blocks.has(group.block)) {
+          blocks.add(group.block);
+          continue;
+        }
+        const revived = going.splice(0, Math.min(going.length, this.options.minUnits - alive.length));
+        alive.push(...revived);
+      }
+      const multiple = roundWidths ? this.options.widthMultiple : 1;
+      const target = Math.min(width, Math.ceil(alive.length / multiple) * multiple);
+      if (target >= width) continue;
+      const spares = going.slice(0, target - alive.length);
+      for (const i of spares) record.spare[i] = 1;
+      for (const i of alive) if (record.spare[i] === 1 && !spares.includes(i)) record.spare[i] = 0;
+      const keep = [...alive, ...spares].sort((a, b) => a - b);
+      for (const i of spares) record.theta[i] = 0;
+      unitEvents.push({ step, kind: 'units', group: group.id, keep });
+    }
+    return [...[...blocks].map((block): PruneEvent => ({ step, kind: 'block', block })), ...unitEvents];
+  }
+
+  /** Applies events to the network, the optimiser, the gates and the graph. */
+  private apply(events: readonly PruneEvent[], follower?: SurgeryFollower): void {
+    if (events.length === 0) return;
+    applyEvents(this.model, this.graph, events, follower);
+    for (const event of events) {
+      if (event.kind === 'block') this.gates.dropBlock(event.block, this.graph.groups.filter((g) => g.block === event.block).map((g) => g.id));
+    }
+    for (const event of events) if (event.kind === 'units') this.gates.narrow(event.group, event.keep);
+    this.history.push(...events);
+    this.refresh();
+  }
+
+  /** Re-derives the graph from the network as it is now and re-attaches the gates. */
+  private refresh(): void {
+    // Traced without gates: a gate's multiply would read as a per-channel constant and fix its group.
+    this.multipliers.uninstall();
+    this.graph = buildStructureGraph(this.model, this.inputShape);
+    const prunable = new Set(this.graph.groups.filter((g) => g.prunable).map((g) => g.id));
+    for (const id of [...this.gates.groups.keys()]) if (!prunable.has(id)) this.gates.groups.delete(id);
+    const blocks = new Set(this.graph.blocks.map((b) => b.id));
+    for (const id of [...this.gates.blocks.keys()]) if (!blocks.has(id)) this.gates.blocks.delete(id);
+    this.multipliers.install(this.graph, this.gates);
+  }
+
+  /**
+   * Ends training (method.md section 4, step 9): counts the thetas left in (0, 1), rounds every gate
+   * at 0.5, removes what is off and the spare units, and detaches the gates. The network left is
+   * deterministic and holds only the kept structures.
+   */
+  finalize(step: number, follower?: SurgeryFollower): { nonBinary: number; events: PruneEvent[] } {
+    const nonBinary = this.gates.nonBinary();
+    const events = this.hasGates ? this.decide(step, (record, i) => (record.theta[i] as number) < 0.5, false) : [];
+    this.apply(events, follower);
+    for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
+      record.theta = record.theta.map((t) => (t >= 0.5 ? 1 : 0));
+    }
+    this.multipliers.uninstall();
+    this.finalized = true;
+    return { nonBinary, events };
+  }
+
+  report(): CatReport {
+    const expected = this.expected();
+    const aliveUnits: Record<string, number> = {};
+    for (const [id, record] of this.gates.groups) aliveUnits[id] = record.spare.filter((s) => s !== 1).length;
+    return {
+      macs: this.graph.macs,
+      params: this.graph.params,
+      expected_macs: expected.macs,
+      expected_params: expected.params,
+      macs_fraction: this.graph.macs / this.baseline.macs,
+      gamma: this.gamma,
+      alive_blocks: this.graph.blocks.length,
+      total_blocks: this.initialBlocks.length,
+      alive_units: aliveUnits,
+      gates_nonbinary: this.gates.nonBinary(),
+    };
+  }
+
+  state(): CatState {
+    return {
+      gamma: this.gamma,
+      baseline: this.baseline,
+      scale0: { units: toRecord(this.scale0.units), blocks: toRecord(this.scale0.blocks) },
+      gates: structuredClone(this.gates.toJSON()),
+      history: [...this.history],
+      initialWidths: this.initialWidths,
+      initialBlocks: this.initialBlocks,
+    };
+  }
+
+  get initial(): { widths: Readonly<Record<string, number>>; blocks: readonly string[] } {
+    return { widths: this.initialWidths, blocks: this.initialBlocks };
+  }
+
+  dispose(): void {
+    this.multipliers.uninstall();
+  }
+}

@@ -1,0 +1,143 @@
+// The gates in the forward pass (method.md section 4, steps 2-3 and 8). Each step a gate
+// configuration xi ~ Bernoulli(theta) is drawn and every gate becomes a real multiplier s = xi that
+// requires a gradient, so backward gives dL/ds_k, the linearised estimator of dE[L]/dtheta_k. In eval
+// mode each gate is theta rounded at 0.5: the network that would be deployed now.
+import * as E from '../engine/index.js';
+import { ResidualBlock, type Module } from '../nn/index.js';
+import type { GateState } from './gate-state.js';
+import type { StructureGraph } from './graph-types.js';
+
+/** What the forward multiplies by in training mode this step. */
+interface StepMultipliers {
+  units: Map<string, E.Tensor>;
+  blocks: Map<string, E.Tensor>;
+  batch: number;
+}
+
+export class GateMultipliers {
+  private removers: (() => void)[] = [];
+  private current: StepMultipliers | null = null;
+  /** Overrides one block's multiplier (the two-point estimator's flipped forward). */
+  private blockOverride: { block: string; value: number } | null = null;
+
+  constructor(
+    private readonly model: Module,
+    private readonly perExample: boolean,
+  ) {}
+
+  /** Attaches a hook to every gate site and a branch gate to every gated block. */
+  install(graph: StructureGraph, gates: GateState): void {
+    this.uninstall();
+    for (const group of graph.groups) {
+      if (!gates.groups.has(group.id) || group.gateSite === null) continue;
+      const id = group.id;
+      const rank = group.gateRank;
+      const site = this.model.getSubmodule(group.gateSite);
+      this.removers.push(site.registerForwardHook((module, _input, output) => this.gateUnits(module, output, id, rank, gates)));
+    }
+    for (const site of graph.blocks) {
+      if (!gates.blocks.has(site.id)) continue;
+      const block = this.model.getSubmodule(site.id);
+      if (!(block instanceof ResidualBlock)) continue;
+      const id = site.id;
+      block.branchGate = (out, b) => this.gateBlock(b, out, id, gates);
+      this.removers.push(() => {
+        block.branchGate = null;
+      });
+    }
+  }
+
+  uninstall(): void {
+    for (const remove of this.removers) remove();
+    this.removers = [];
+  }
+
+  /**
+   * Draws this step's gates from one uniform sample per gate (libtorch's CPU generator, which
+   * checkpoints save), and makes each multiplier a leaf that collects its gradient.
+   */
+  sample(gates: GateState, batch: number, device: E.Device): void {
+    const unitIds = [...gates.groups.keys()];
+    const blockIds = [...gates.blocks.keys()];
+    const rows = this.perExample ? batch : 1;
+    let total = blockIds.length;
+    for (const id of unitIds) total += (gates.groups.get(id)?.theta.length ?? 0) * rows;
+    const uniform = total === 0 ? new Float32Array(0) : E.scope(() => E.rand([total]).data() as Float32Array);
+    let at = 0;
+    const draw = (theta: readonly number[], times: number): Float32Array => {
+      const xi = new Float32Array(theta.length * times);
+      for (let r = 0; r < times; r++) for (let i = 0; i < theta.length; i++) xi[r * theta.length + i] = (uniform[at++] as number) < (theta[i] as number) ? 1 : 0;
+      return xi;
+    };
+    const units = new Map<string, E.Tensor>();
+    const blocks = new Map<string, E.Tensor>();
+    for (const id of unitIds) {
+      const theta = gates.groups.get(id)!.theta;
+      const shape = this.perExample ? [batch, theta.length] : [theta.length];
+      units.set(id, E.tensor(draw(theta, rows), { shape, device }).requireGrad());
+    }
+    for (const id of blockIds) blocks.set(id, E.tensor(draw(gates.blocks.get(id)!.theta, 1), { shape: [], device }).requireGrad());
+    this.current = { units, blocks, batch: rows };
+  }
+
+  /** The sampled xi of this step (for the two-point estimator and tests). */
+  sampledBlock(id: string): number | undefined {
+    return this.current?.blocks.get(id)?.item();
+  }
+
+  /** dL/ds per unit (summed over the batch for per-example gates) and per block, after backward. */
+  gradients(): { units: Map<string, Float64Array>; blocks: Map<string, number> } {
+    const units = new Map<string, Float64Array>();
+    const blocks = new Map<string, number>();
+    if (this.current === null) return { units, blocks };
+    E.noGrad(() =>
+      E.scope(() => {
+        for (const [id, s] of this.current!.units) {
+          const grad = s.grad;
+          const width = s.shape.at(-1) ?? 0;
+          if (grad === null) units.set(id, new Float64Array(width));
+          else units.set(id, Float64Array.from((s.ndim === 2 ? grad.sum(0) : grad).toArray()));
+        }
+        for (const [id, s] of this.current!.blocks) blocks.set(id, s.grad?.item() ?? 0);
+      }),
+    );
+    return { units, blocks };
+  }
+
+  /** Ends the step: the multipliers belong to the step's scope, which frees them. */
+  clear(): void {
+    this.current = null;
+  }
+
+  /** Runs fn with one block's multiplier forced to `value` (training mode only). */
+  withBlockOverride<T>(block: string, value: number, fn: () => T): T {
+    this.blockOverride = { block, value };
+    try {
+      return fn();
+    } finally {
+      this.blockOverride = null;
+    }
+  }
+
+  private gateUnits(module: Module, output: E.Tensor, id: string, rank: number, gates: GateState): E.Tensor | undefined {
+    let multiplier: E.Tensor | undefined;
+    if (module.training) {
+      multiplier = this.current?.units.get(id);
+    } else {
+      const record = gates.groups.get(id);
+      if (record === undefined || record.theta.every((t, i) => t >= 0.5 && record.spare[i] !== 1)) return undefined;
+      multiplier = E.tensor(record.theta.map((t, i) => (t >= 0.5 && record.spare[i] !== 1 ? 1 : 0)), { device: output.device });
+    }
+    if (multiplier === undefined) return undefined;
+    const rows = multiplier.ndim === 2 ? (multiplier.shape[0] as number) : 1;
+    const width = multiplier.shape.at(-1) as number;
+    return output.mul(multiplier.view(rank === 4 ? [rows, width, 1, 1] : [rows, width]));
+  }
+
+  private gateBlock(block: Module, out: E.Tensor, id: string, gates: GateState): E.Tensor {
+    if (!block.training) return (gates.block(id) ?? 1) >= 0.5 ? out : out.mul(0);
+    if (this.blockOverride?.block === id) return out.mul(this.blockOverride.value);
+    const s = this.current?.blocks.get(id);
+    return s === undefined ? out : out.mul(s);
+  }
+}

@@ -1,0 +1,78 @@
+// The structure graph (method.md sections 2 and 7): unit groups, the layers that read and write them,
+// and the residual blocks that can be removed as layers. Plain data derived from a trace; every CAT
+// component (complexity, gates, pruning, surgery, reports) reads it, none names an architecture.
+
+/** A channel dimension whose units shrink together: one producer's outputs, its norms, its consumers' inputs. */
+export interface UnitGroup {
+  /** Stable id: the producing layer's module path ('layer1.0.conv1'), or a synthetic id for fixed groups. */
+  readonly id: string;
+  readonly width: number;
+  /** Whether units can be gated and removed; otherwise theta is fixed at 1. */
+  readonly prunable: boolean;
+  /** Why the group is fixed (e.g. 'joined by a residual sum'); null when prunable. */
+  readonly fixedReason: string | null;
+  /** Module path of the conv/linear that writes the group (null for the network input). */
+  readonly producer: string | null;
+  /** BatchNorm layers that normalise the group (sliced with it). */
+  readonly norms: readonly string[];
+  /** Layers that read the group; `expand` input features per unit (H*W after a flatten, else 1). */
+  readonly consumers: readonly { readonly module: string; readonly expand: number }[];
+  /** The module whose output the unit gate multiplies (after the last BatchNorm and the nonlinearity). */
+  readonly gateSite: string | null;
+  /** Rank of the gated activation: 2 ([N, C]) or 4 ([N, C, H, W]). */
+  readonly gateRank: number;
+  /** The residual block whose branch contains the producer, if any. */
+  readonly block: string | null;
+}
+
+/** A conv or linear layer as complexity sees it: MACs and weights are bilinear in its two groups. */
+export interface CountedLayer {
+  readonly module: string;
+  readonly op: 'conv2d' | 'linear';
+  readonly inGroup: string;
+  readonly outGroup: string;
+  /** Input features per unit of the input group (H*W when a flatten precedes a linear). */
+  readonly inExpand: number;
+  /** MACs per (input feature, output unit) pair: Ho*Wo*kh*kw for a conv, the rows for a linear. */
+  readonly macsPerPair: number;
+  /** Weights per (input feature, output unit) pair: kh*kw for a conv, 1 for a linear. */
+  readonly weightsPerPair: number;
+  /** Bias entries per output unit (0 or 1). */
+  readonly biasPerUnit: number;
+  /** Exact MACs and parameters now. */
+  readonly macs: number;
+  readonly params: number;
+  /** True when the layer cannot follow its groups (grouped conv): its count only scales with its block. */
+  readonly constant: boolean;
+  readonly block: string | null;
+}
+
+/** A BatchNorm: its parameters scale with its group's kept units. */
+export interface NormLayer {
+  readonly module: string;
+  readonly group: string;
+  /** Learnable parameters per channel (2 with affine, else 0). */
+  readonly paramsPerUnit: number;
+  readonly block: string | null;
+}
+
+/** A residual block: z = relu(shortcut(x) + xi_B * branch(x)), removable as a layer. */
+export interface ResidualSite {
+  readonly id: string;
+  readonly prunable: boolean;
+  readonly fixedReason: string | null;
+  /** Counted layers and norms inside the branch. */
+  readonly layers: readonly string[];
+}
+
+export interface StructureGraph {
+  readonly groups: readonly UnitGroup[];
+  readonly layers: readonly CountedLayer[];
+  readonly norms: readonly NormLayer[];
+  readonly blocks: readonly ResidualSite[];
+  /** Parameters outside counted layers and norms (constant; scaled by their block when inside one). */
+  readonly otherParams: readonly { readonly module: string; readonly params: number; readonly block: string | null }[];
+  /** Exact totals of the current network. */
+  readonly macs: number;
+  readonly params: number;
+}

@@ -1,0 +1,393 @@
+// Derives the structure graph from a traced forward (method.md section 7): channel groups propagate
+// through the ops by the rules of channel-rules.ts, a sum of two activations joins their groups, and
+// residual blocks are the ResidualBlock modules whose branch ran. No architecture is named here.
+import { ResidualBlock, canKeep, type Module } from '../nn/index.js';
+import { ruleOf, scalesOnly } from './channel-rules.js';
+import type { CountedLayer, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
+import { traceForward, type Trace, type TracedOp } from './trace.js';
+
+interface Flow {
+  readonly node: number;
+  readonly expand: number;
+}
+
+interface GroupNode {
+  producer: string | null;
+  producerValue: number;
+  width: number;
+  reasons: string[];
+  norms: string[];
+  consumers: { module: string; expand: number; input: number }[];
+}
+
+interface PendingLayer {
+  module: string;
+  op: 'conv2d' | 'linear';
+  inNode: number;
+  outNode: number;
+  inExpand: number;
+  macs: number;
+  params: number;
+  macsPerPair: number;
+  weightsPerPair: number;
+  biasPerUnit: number;
+  constant: boolean;
+}
+
+const product = (values: readonly number[]): number => values.reduce((a, b) => a * b, 1);
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+class GroupPropagation {
+  readonly nodes: GroupNode[] = [];
+  private readonly parent: number[] = [];
+  readonly flow = new Map<number, Flow>();
+  /** For pass-through ops: the value each output came from, and whether zero stays zero. */
+  readonly prev = new Map<number, { from: number; zero: boolean }>();
+  readonly layers: PendingLayer[] = [];
+  private readonly uses = new Map<string, number>();
+
+  constructor(private readonly trace: Trace) {}
+
+  newNode(width: number, producer: string | null, producerValue: number, reason?: string): number {
+    this.nodes.push({ producer, producerValue, width, reasons: reason === undefined ? [] : [reason], norms: [], consumers: [] });
+    this.parent.push(this.parent.length);
+    return this.parent.length - 1;
+  }
+
+  find(node: number): number {
+    let root = node;
+    while (this.parent[root] !== root) root = this.parent[root] as number;
+    return root;
+  }
+
+  private union(a: number, b: number): number {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[rb] = ra;
+    return ra;
+  }
+
+  fix(node: number, reason: string): void {
+    (this.nodes[node] as GroupNode).reasons.push(reason);
+  }
+
+  private shape(value: number): readonly number[] {
+    return this.trace.values[value]?.shape ?? [];
+  }
+
+  private owner(value: number): string | undefined {
+    return this.trace.values[value]?.owner?.module;
+  }
+
+  run(): void {
+    const { trace } = this;
+    this.flow.set(trace.input, { node: this.newNode(this.shape(trace.input)[1] ?? 1, null, trace.input, 'the network input'), expand: 1 });
+    for (const event of trace.events) if (event.kind === 'op') this.apply(event);
+    const out = this.flow.get(trace.output);
+    if (out !== undefined) this.fix(out.node, 'the network output');
+  }
+
+  private passThrough(op: TracedOp, from: number, zero: boolean): void {
+    const source = this.flow.get(from) as Flow;
+    for (const out of op.outputs) {
+      this.flow.set(out, source);
+      this.prev.set(out, { from, zero });
+    }
+  }
+
+  private fixAll(op: TracedOp, reason: string): void {
+    for (const input of op.inputs) {
+      const f = this.flow.get(input);
+      if (f !== undefined) this.fix(f.node, reason);
+    }
+    for (const out of op.outputs) this.flow.set(out, { node: this.newNode(this.shape(out)[1] ?? 1, null, out, `written by ${op.name}`), expand: 1 });
+  }
+
+  private apply(op: TracedOp): void {
+    const flowing = op.inputs.filter((v) => this.flow.has(v));
+    if (flowing.length === 0) return;
+    const rule = ruleOf(op.name);
+    const x = op.inputs[0] as number;
+    switch (rule) {
+      case 'produce':
+        return this.produce(op);
+      case 'pass':
+      case 'pass-zero': {
+        if (!this.flow.has(x)) return this.fixAll(op, `read by ${op.name} as a non-first operand`);
+        if (op.name === 'batch_norm') {
+          const norm = op.inputs.map((v) => this.owner(v)).find((m) => m !== undefined);
+          const node = this.nodes[this.flow.get(x)!.node] as GroupNode;
+          if (norm !== undefined) node.norms.push(norm);
+        } else if (op.inputs.some((v) => this.owner(v) !== undefined)) {
+          return this.fixAll(op, `${op.name} reads a parameter`);
+        }
+        return this.passThrough(op, x, rule === 'pass-zero');
+      }
+      case 'elementwise': {
+        if (flowing.length >= 2) {
+          const expands = new Set(flowing.map((v) => this.flow.get(v)!.expand));
+          let root = this.flow.get(flowing[0] as number)!.node;
+          for (const v of flowing.slice(1)) root = this.union(root, this.flow.get(v)!.node);
+          this.fix(root, 'joined with another group by a sum or product of activations (a residual sum)');
+          if (expands.size > 1) this.fix(root, `${op.name} of differently flattened activations`);
+          for (const out of op.outputs) this.flow.set(out, { node: root, expand: this.flow.get(x)?.expand ?? 1 });
+          return;
+        }
+        const other = op.inputs.find((v) => v !== flowing[0]);
+        if (other !== undefined && this.owner(other) !== undefined) return this.fixAll(op, `${op.name} with a parameter`);
+        if (other !== undefined && !sameShape(this.shape(other), []) && (this.shape(other)[1] ?? 1) !== 1) {
+          return this.fixAll(op, `${op.name} with a per-channel constant`);
+        }
+        return this.passThrough(op, flowing[0] as number, scalesOnly(op.name));
+      }
+      case 'flatten':
+        return this.flatten(op, x);
+      case 'spatial': {
+        const inShape = this.shape(x);
+        const outShape = this.shape(op.outputs[0] as number);
+        if (this.flow.get(x)!.expand === 1 && inShape[0] === outShape[0] && inShape[1] === outShape[1]) return this.passThrough(op, x, true);
+        return this.fixAll(op, `${op.name} over the channel dimension`);
+      }
+      default:
+        return this.fixAll(op, `read by ${op.name}, which catrain does not prune through`);
+    }
+  }
+
+  private flatten(op: TracedOp, x: number): void {
+    const source = this.flow.get(x);
+    const out = op.outputs[0] as number;
+    const inShape = this.shape(x);
+    const outShape = this.shape(out);
+    if (source === undefined) return this.fixAll(op, `${op.name} of a non-activation`);
+    if (sameShape(inShape, outShape)) return this.passThrough(op, x, true);
+    if (inShape.length === 4 && outShape.length === 2 && outShape[0] === inShape[0] && outShape[1] === product(inShape.slice(1))) {
+      this.flow.set(out, { node: source.node, expand: source.expand * product(inShape.slice(2)) });
+      this.prev.set(out, { from: x, zero: true });
+      return;
+    }
+    if (inShape.length > 2 && outShape.length >= 2 && outShape[0] === inShape[0] && outShape[1] === inShape[1]) return this.passThrough(op, x, true);
+    this.fixAll(op, `${op.name} from [${inShape.join(', ')}] to [${outShape.join(', ')}]`);
+  }
+
+  private produce(op: TracedOp): void {
+    const [x, weight, bias] = op.inputs as [number, number, number | undefined];
+    const module = this.owner(weight);
+    const source = this.flow.get(x);
+    const out = op.outputs[0] as number;
+    const outShape = this.shape(out);
+    const wShape = this.shape(weight);
+    if (module === undefined || source === undefined || !this.flow.has(x)) return this.fixAll(op, `${op.name} without a module's weight`);
+    const isConv = op.name === 'conv2d';
+    const outUnits = (isConv ? outShape[1] : outShape.at(-1)) ?? 1;
+    const node = this.newNode(outUnits, module, out);
+    this.flow.set(out, { node, expand: 1 });
+    const uses = (this.uses.get(module) ?? 0) + 1;
+    this.uses.set(module, uses);
+    const groups = isConv ? Number(op.scalars.at(-1) ?? 1) : 1;
+    const inFeatures = (wShape[1] ?? 1) * groups;
+    const macs = isConv ? product(outShape.slice(1)) * product(wShape.slice(1)) : product(outShape.slice(1, -1)) * product(wShape);
+    // Per (input feature, output unit) pair; a grouped conv is constant anyway.
+    const params = product(wShape) + (bias === undefined ? 0 : product(this.shape(bias)));
+    const constant = groups !== 1 || (!isConv && outShape.length !== 2) || (isConv && source.expand !== 1);
+    if (constant) {
+      this.fix(source.node, `read by ${module}, a ${groups !== 1 ? 'grouped convolution' : 'layer over an unusual rank'}`);
+      this.fix(node, `written by ${module}, a ${groups !== 1 ? 'grouped convolution' : 'layer over an unusual rank'}`);
+    }
+    if (uses > 1) {
+      this.fix(source.node, `${module} runs more than once`);
+      this.fix(node, `${module} runs more than once`);
+    }
+    (this.nodes[source.node] as GroupNode).consumers.push({ module, expand: source.expand, input: x });
+    this.layers.push({
+      module,
+      op: isConv ? 'conv2d' : 'linear',
+      inNode: source.node,
+      outNode: node,
+      inExpand: source.expand,
+      macs,
+      params,
+      macsPerPair: macs / (inFeatures * outUnits),
+      weightsPerPair: product(wShape) / ((inFeatures / groups) * outUnits),
+      biasPerUnit: bias === undefined ? 0 : 1,
+      constant,
+    });
+  }
+}
+
+/** The pass-through chain that ends at `value`, from its producer on; `zero`: the step into it keeps zero at zero. */
+function lineage(prop: GroupPropagation, value: number): { value: number; zero: boolean }[] {
+  const chain: { value: number; zero: boolean }[] = [];
+  for (let v: number | undefined = value; v !== undefined; v = prop.prev.get(v)?.from) chain.push({ value: v, zero: prop.prev.get(v)?.zero ?? true });
+  return chain.reverse();
+}
+
+interface BlockSite {
+  id: string;
+  /** Module paths of the branch's modules. */
+  prefixes: string[];
+  /** Module path of the shortcut. */
+  shortcut: string;
+}
+
+function blockSites(model: Module, trace: Trace): BlockSite[] {
+  const ran = new Set(trace.events.filter((e) => e.kind === 'module').map((e) => e.path));
+  const sites: BlockSite[] = [];
+  const join = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
+  for (const [path, module] of model.namedModules()) {
+    if (!(module instanceof ResidualBlock) || !ran.has(path)) continue;
+    const branch = module.branch === null ? [] : Object.keys(module.branch).map((name) => join(path, name));
+    sites.push({ id: path, prefixes: branch, shortcut: join(path, module.shortcutName) });
+  }
+  return sites;
+}
+
+const within = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}.`);
+
+/** Traces the model and derives its structure graph. */
+export function buildStructureGraph(model: Module, inputShape: readonly number[]): StructureGraph {
+  return deriveStructure(model, traceForward(model, inputShape));
+}
+
+export function deriveStructure(model: Module, trace: Trace): StructureGraph {
+  const prop = new GroupPropagation(trace);
+  prop.run();
+  const modules = new Map(model.namedModules());
+  const moduleOutput = new Map<number, string>();
+  for (const event of trace.events) if (event.kind === 'module' && !moduleOutput.has(event.output)) moduleOutput.set(event.output, event.path);
+  const sites = blockSites(model, trace);
+  const blockOf = (path: string): string | null => {
+    let best: { id: string; length: number } | null = null;
+    for (const site of sites) {
+      for (const prefix of site.prefixes) {
+        if (within(path, prefix) && (best === null || prefix.length > best.length)) best = { id: site.id, length: prefix.length };
+      }
+    }
+    return best?.id ?? null;
+  };
+
+  // Merge every node's facts into its root.
+  const roots = new Map<number, GroupNode & { producers: Set<string>; producerValues: number[] }>();
+  prop.nodes.forEach((node, index) => {
+    const root = prop.find(index);
+    let merged = roots.get(root);
+    if (merged === undefined) {
+      merged = { ...node, reasons: [], norms: [], consumers: [], producers: new Set(), producerValues: [] };
+      roots.set(root, merged);
+    }
+    merged.reasons.push(...node.reasons);
+    merged.norms.push(...node.norms);
+    merged.consumers.push(...node.consumers);
+    if (node.producer !== null) {
+      merged.producers.add(node.producer);
+      merged.producerValues.push(node.producerValue);
+    }
+  });
+
+  const ids = new Map<number, string>();
+  const groups: UnitGroup[] = [];
+  let synthetic = 0;
+  for (const [root, node] of roots) {
+    const producers = [...node.producers];
+    const id = producers.length === 1 ? (producers[0] as string) : producers.length === 0 ? (root === 0 ? 'input' : `fixed${synthetic++}`) : producers.join('+');
+    ids.set(root, id);
+    const reasons = [...new Set(node.reasons)];
+    // Shortcut projections are never pruned (method.md section 2), so neither is what they read.
+    const shortcut = node.consumers.find((c) => sites.some((site) => within(c.module, site.shortcut)));
+    if (shortcut !== undefined) reasons.push(`read by the shortcut ${shortcut.module}`);
+    let gateSite: string | null = null;
+    let gateRank = 0;
+    const producer = producers.length === 1 ? (producers[0] as string) : null;
+    if (reasons.length === 0 && producer !== null) {
+      const found = findGateSite(prop, node.producerValues[0] as number, node.consumers.map((c) => c.input), moduleOutput, trace);
+      if (typeof found === 'string') reasons.push(found);
+      else ({ site: gateSite, rank: gateRank } = found);
+    }
+    if (reasons.length === 0) {
+      const producerModule = modules.get(producer ?? '');
+      if (producerModule === undefined || !canKeep(producerModule, 'outputs')) reasons.push(`${producer} has no output surgery`);
+      for (const c of node.consumers) if (!canKeep(modules.get(c.module) as Module, 'inputs')) reasons.push(`${c.module} has no input surgery`);
+      for (const n of node.norms) if (!canKeep(modules.get(n) as Module, 'outputs')) reasons.push(`${n} has no surgery`);
+      if (node.consumers.length === 0) reasons.push('no layer reads it');
+    }
+    const prunable = reasons.length === 0;
+    groups.push({
+      id,
+      width: node.width,
+      prunable,
+      fixedReason: prunable ? null : reasons.join('; '),
+      producer,
+      norms: [...new Set(node.norms)],
+      consumers: node.consumers.map((c) => ({ module: c.module, expand: c.expand })),
+      gateSite: prunable ? gateSite : null,
+      gateRank: prunable ? gateRank : 0,
+      block: producer === null ? null : blockOf(producer),
+    });
+  }
+  const groupId = (node: number): string => ids.get(prop.find(node)) as string;
+
+  const layers: CountedLayer[] = prop.layers.map((l) => ({
+    module: l.module,
+    op: l.op,
+    inGroup: groupId(l.inNode),
+    outGroup: groupId(l.outNode),
+    inExpand: l.inExpand,
+    macsPerPair: l.macsPerPair,
+    weightsPerPair: l.weightsPerPair,
+    biasPerUnit: l.biasPerUnit,
+    macs: l.macs,
+    params: l.params,
+    constant: l.constant,
+    block: blockOf(l.module),
+  }));
+  const norms: NormLayer[] = [];
+  for (const group of groups) {
+    for (const path of group.norms) {
+      const norm = modules.get(path) as Module;
+      norms.push({ module: path, group: group.id, paramsPerUnit: norm.ownTensors().parameters.size, block: blockOf(path) });
+    }
+  }
+  const accounted = new Set([...layers.map((l) => l.module), ...norms.map((n) => n.module)]);
+  const otherParams = model
+    .namedModules()
+    .filter(([path]) => !accounted.has(path))
+    .map(([path, m]) => ({ module: path, params: [...m.ownTensors().parameters.values()].reduce((t, p) => t + p.value.numel, 0), block: blockOf(path) }))
+    .filter((entry) => entry.params > 0);
+  const blocks: ResidualSite[] = sites.filter((site) => site.prefixes.length > 0).map((site) => ({
+    id: site.id,
+    prunable: true,
+    fixedReason: null,
+    layers: [...layers.filter((l) => l.block === site.id).map((l) => l.module), ...norms.filter((n) => n.block === site.id).map((n) => n.module)],
+  }));
+  const params = model.parameters().reduce((t, p) => t + p.value.numel, 0);
+  return { groups, layers, norms, blocks, otherParams, macs: layers.reduce((t, l) => t + l.macs, 0), params };
+}
+
+/**
+ * Where a group's unit gate goes: the latest module output on the path every consumer reads, after
+ * the last op that does not keep zero at zero (BatchNorm), so a 0 gate gives the consumers exact zeros
+ * (method.md section 2). Returns a reason string when there is no such place.
+ */
+function findGateSite(
+  prop: GroupPropagation,
+  producerValue: number,
+  consumerInputs: readonly number[],
+  moduleOutput: ReadonlyMap<number, string>,
+  trace: Trace,
+): { site: string; rank: number } | string {
+  if (consumerInputs.length === 0) return 'no layer reads it';
+  const chains = consumerInputs.map((v) => lineage(prop, v));
+  if (chains.some((chain) => chain[0]?.value !== producerValue)) return 'a consumer reads it through an op catrain does not follow';
+  const first = chains[0] as { value: number; zero: boolean }[];
+  const common = first.filter((entry) => chains.every((chain) => chain.some((e) => e.value === entry.value)));
+  let lastNonZero = 0;
+  common.forEach((entry, i) => {
+    if (!entry.zero) lastNonZero = i;
+  });
+  for (let i = common.length - 1; i >= lastNonZero; i--) {
+    const entry = common[i] as { value: number; zero: boolean };
+    const site = moduleOutput.get(entry.value);
+    const rank = trace.values[entry.value]?.shape.length ?? 0;
+    if (site !== undefined && prop.flow.get(entry.value)?.expand === 1 && (rank === 2 || rank === 4)) return { site, rank };
+  }
+  return 'no module output to attach its gate to after its last normalisation (run the nonlinearity as a module, e.g. nn.ReLU)';
+}

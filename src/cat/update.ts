@@ -1,0 +1,89 @@
+// The gate update of one step (method.md sections 3 and 4): the automatic regularisation weights
+// c_k, the projected gradient step on theta with per-gate step scaling, and the bookkeeping of the
+// pruning conditions.
+import type { ExpectedComplexity } from './complexity.js';
+import type { GateRecord, GateState } from './gate-state.js';
+
+export interface Knobs {
+  /** gamma >= 0: accuracy vs complexity. */
+  strength: number;
+  /** alpha > 0: a MAC saved by a layer gate counts alpha times. */
+  layerPreference: number;
+  /** beta in [0, 1]: weight of MACs (1) against parameters (0). */
+  flopsShare: number;
+}
+
+export interface Baseline {
+  macs: number;
+  params: number;
+}
+
+export interface Shares {
+  units: Map<string, number>;
+  blocks: Map<string, number>;
+}
+
+/** beta dEF/dtheta / F0 + (1 - beta) dEP/dtheta / P0 for every gate: its share of the network's cost. */
+export function complexityShares(expected: ExpectedComplexity, baseline: Baseline, flopsShare: number): Shares {
+  const share = (dMacs: number, dParams: number): number => (flopsShare * dMacs) / baseline.macs + ((1 - flopsShare) * dParams) / baseline.params;
+  const units = new Map<string, number>();
+  const blocks = new Map<string, number>();
+  for (const [id, d] of expected.dMacs.units) units.set(id, share(d, expected.dParams.units.get(id) ?? 0));
+  for (const [id, d] of expected.dMacs.blocks) blocks.set(id, share(d, expected.dParams.blocks.get(id) ?? 0));
+  for (const [id, d] of expected.dParams.units) if (!units.has(id)) units.set(id, share(0, d));
+  for (const [id, d] of expected.dParams.blocks) if (!blocks.has(id)) blocks.set(id, share(0, d));
+  return { units, blocks };
+}
+
+/** c_k = gamma * rho_k * share_k, rho = alpha for layer gates and 1 for unit gates. */
+export function coefficients(shares: Shares, knobs: Knobs): Shares {
+  const units = new Map([...shares.units].map(([id, s]) => [id, knobs.strength * s] as const));
+  const blocks = new Map([...shares.blocks].map(([id, s]) => [id, knobs.strength * knobs.layerPreference * s] as const));
+  return { units, blocks };
+}
+
+export interface StepSettings {
+  /** Gate learning rate eta_theta (already divided by the reference share). */
+  rate: number;
+  /** EMA weight of the newest g + c in the pull statistic. */
+  pullWeight: number;
+}
+
+/** theta <- clip(theta - eta_k (g + c), 0, 1) on one record; updates the zero counters and pull statistic. */
+function stepRecord(record: GateRecord, grads: ArrayLike<number>, c: number, eta: number, pullWeight: number): void {
+  for (let i = 0; i < record.theta.length; i++) {
+    if (record.spare[i] === 1) continue;
+    const push = (grads[i] as number) + c;
+    const theta = Math.min(1, Math.max(0, (record.theta[i] as number) - eta * push));
+    record.theta[i] = theta;
+    record.zeroSteps[i] = theta === 0 ? (record.zeroSteps[i] as number) + 1 : 0;
+    record.pull[i] = (1 - pullWeight) * (record.pull[i] as number) + pullWeight * push;
+  }
+}
+
+/**
+ * The projected step on every gate. `scale0` is each gate's share at the start: dividing its step by
+ * it ("scale note" of method.md section 4) lets a unit and a block cross [0, 1] on similar time scales.
+ */
+export function projectedStep(
+  gates: GateState,
+  grads: { units: Map<string, Float64Array>; blocks: Map<string, number> },
+  c: Shares,
+  scale0: Shares,
+  settings: StepSettings,
+): void {
+  for (const [id, record] of gates.groups) {
+    const g = grads.units.get(id);
+    if (g === undefined) continue;
+    stepRecord(record, g, c.units.get(id) ?? 0, settings.rate / (scale0.units.get(id) ?? 1), settings.pullWeight);
+  }
+  for (const [id, record] of gates.blocks) {
+    const g = grads.blocks.get(id);
+    if (g === undefined) continue;
+    stepRecord(record, [g], c.blocks.get(id) ?? 0, settings.rate / (scale0.blocks.get(id) ?? 1), settings.pullWeight);
+  }
+}
+
+/** Pruning condition (a) and (b): at 0 for the patience window, and the data no longer pulls it back. */
+export const isRemovable = (record: GateRecord, i: number, patience: number): boolean =>
+  record.spare[i] !== 1 && record.theta[i] === 0 && (record.zeroSteps[i] as number) >= patience && (record.pull[i] as number) > 0;

@@ -1,0 +1,107 @@
+// The CAT options of `catrain train`: the three knobs (method.md's gamma, alpha, beta), a budget,
+// the ablations, user constraints and the gate schedule; parsed into CatOptions.
+import type { Command } from 'commander';
+import { DEFAULT_CAT, type CatOptions } from '../cat/index.js';
+import { badArgument } from './errors.js';
+import { numberIn, oneOf, positiveInt } from './options.js';
+
+export interface CatCliOptions {
+  dense?: boolean;
+  strength: number;
+  layerPreference: number;
+  flopsShare: number;
+  targetMacs?: number;
+  targetParams?: number;
+  unitsOnly?: boolean;
+  layersOnly?: boolean;
+  protect: string[];
+  minUnits: number;
+  gateLr?: number;
+  gateCrossEpochs: number;
+  gateWarmupEpochs: number;
+  patienceEpochs: number;
+  perExampleGates?: boolean;
+  layerEstimator: CatOptions['layerEstimator'];
+  gateScaling: CatOptions['gateScaling'];
+  widthMultiple: number;
+}
+
+/** CLI option key -> CatOptions field, for the resume conflict check. */
+export const CAT_OPTION_FIELDS: Record<string, keyof CatOptions> = {
+  strength: 'strength',
+  layerPreference: 'layerPreference',
+  flopsShare: 'flopsShare',
+  targetMacs: 'targetMacs',
+  targetParams: 'targetParams',
+  unitsOnly: 'unitsOnly',
+  layersOnly: 'layersOnly',
+  protect: 'protect',
+  minUnits: 'minUnits',
+  gateLr: 'gateLr',
+  gateCrossEpochs: 'gateCrossEpochs',
+  gateWarmupEpochs: 'gateWarmupEpochs',
+  patienceEpochs: 'patienceEpochs',
+  perExampleGates: 'perExampleGates',
+  layerEstimator: 'layerEstimator',
+  gateScaling: 'gateScaling',
+  widthMultiple: 'widthMultiple',
+};
+
+const nonNegative = (name: string) => numberIn(name, 0, 1e6);
+const fraction = (name: string) => numberIn(name, 0, 1, { exclusiveMin: true });
+
+function patterns(value: string, previous: string[]): string[] {
+  const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length === 0) throw badArgument(`--protect needs a module-path pattern such as 'layer3.*' or 'conv1', got '${value}'`);
+  return [...previous, ...parts];
+}
+
+export function addCatOptions(command: Command): Command {
+  const d = DEFAULT_CAT;
+  return command
+    .option('--strength <gamma>', 'CAT: accuracy vs complexity (gamma); larger prunes more, 0 trains the dense network', nonNegative('--strength'), d.strength)
+    .option('--dense', 'train without pruning (same as --strength 0)')
+    .option('--layer-preference <alpha>', 'CAT: layers vs units (alpha); > 1 favours removing whole residual blocks', numberIn('--layer-preference', 0, 1e6, { exclusiveMin: true }), d.layerPreference)
+    .option('--flops-share <beta>', 'CAT: weight of MACs (1) against parameters (0) in the cost (beta)', numberIn('--flops-share', 0, 1), d.flopsShare)
+    .option('--target-macs <fraction>', 'prune to this fraction of the dense MACs (gamma is adjusted during training)', fraction('--target-macs'))
+    .option('--target-params <fraction>', 'prune to this fraction of the dense parameters', fraction('--target-params'))
+    .option('--units-only', 'ablation: prune units/filters only (layer gates fixed at 1)')
+    .option('--layers-only', 'ablation: prune whole residual blocks only (unit gates fixed at 1)')
+    .option('--protect <patterns>', "never prune matching layers or blocks: module paths with '*', comma-separated or repeated (e.g. 'layer3.*')", patterns, [] as string[])
+    .option('--min-units <n>', 'fewest units a layer keeps while its block is present', positiveInt('--min-units'), d.minUnits)
+    .option('--gate-lr <eta>', 'gate learning rate eta_theta (default: a gate with no data signal crosses [0, 1] in --gate-cross-epochs)', numberIn('--gate-lr', 0, 1e6, { exclusiveMin: true }))
+    .option('--gate-cross-epochs <n>', 'sets the default gate learning rate', numberIn('--gate-cross-epochs', 0, 1e6, { exclusiveMin: true }), d.gateCrossEpochs)
+    .option('--gate-warmup-epochs <n>', 'epochs of plain training before the gates move', nonNegative('--gate-warmup-epochs'), d.gateWarmupEpochs)
+    .option('--patience-epochs <n>', 'epochs a gate must sit at 0 before its structure is removed', nonNegative('--patience-epochs'), d.patienceEpochs)
+    .option('--per-example-gates', 'draw unit gates per example instead of per minibatch')
+    .option('--layer-estimator <name>', "layer-gate gradient: 'linear' (derivative) or 'two-point' (one extra forward per block)", oneOf('--layer-estimator', ['linear', 'two-point'] as const), d.layerEstimator)
+    .option('--gate-scaling <name>', "step of each gate divided by its own complexity share ('share') or the mean share ('none')", oneOf('--gate-scaling', ['share', 'none'] as const), d.gateScaling)
+    .option('--width-multiple <n>', 'while training, round kept widths up to a multiple of n (spares held at 0, removed at the end)', positiveInt('--width-multiple'), d.widthMultiple);
+}
+
+/** CatOptions from the parsed flags, or null for a dense run. */
+export function toCatOptions(o: CatCliOptions): CatOptions | null {
+  if (o.dense === true || o.strength === 0) {
+    if (o.targetMacs !== undefined || o.targetParams !== undefined) throw badArgument('a budget target (--target-macs/--target-params) needs CAT: drop --dense / --strength 0');
+    return null;
+  }
+  return {
+    strength: o.strength,
+    layerPreference: o.layerPreference,
+    flopsShare: o.flopsShare,
+    targetMacs: o.targetMacs ?? null,
+    targetParams: o.targetParams ?? null,
+    unitsOnly: o.unitsOnly === true,
+    layersOnly: o.layersOnly === true,
+    protect: o.protect,
+    minUnits: o.minUnits,
+    gateLr: o.gateLr ?? null,
+    gateCrossEpochs: o.gateCrossEpochs,
+    gateWarmupEpochs: o.gateWarmupEpochs,
+    patienceEpochs: o.patienceEpochs,
+    perExampleGates: o.perExampleGates === true,
+    layerEstimator: o.layerEstimator,
+    gateScaling: o.gateScaling,
+    widthMultiple: o.widthMultiple,
+  };
+}

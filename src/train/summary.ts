@@ -1,0 +1,63 @@
+// summary.json: the run's outcome in one object (accuracy, size before and after, what was removed,
+// and time), written when training completes.
+import type { Architecture } from '../cat/index.js';
+import type { TrainConfig } from './config.js';
+import type { EvalMetrics } from './metrics.js';
+import type { RunDirectory } from './run-dir.js';
+
+export interface RunSummary {
+  model: string;
+  data: string;
+  epochs: number;
+  method: 'cat' | 'dense';
+  test_acc: number;
+  test_top5: number;
+  test_loss: number;
+  baseline: { macs: number; params: number };
+  final: { macs: number; params: number };
+  macs_reduction: number;
+  params_reduction: number;
+  blocks_removed: number;
+  units_removed: number;
+  gates_nonbinary: number;
+  train_seconds: number;
+  epoch_seconds: number[];
+}
+
+export interface SummaryInput {
+  config: TrainConfig;
+  test: EvalMetrics;
+  baseline: { macs: number; params: number };
+  architecture: Architecture;
+  gatesNonBinary: number;
+  trainSeconds: number;
+  epochSeconds: number[];
+}
+
+export function summarize(input: SummaryInput): RunSummary {
+  const { config, test, baseline, architecture } = input;
+  return {
+    model: config.model,
+    data: config.data,
+    epochs: config.epochs,
+    method: config.cat !== null && config.cat.strength > 0 ? 'cat' : 'dense',
+    test_acc: test.top1,
+    test_top5: test.top5,
+    test_loss: test.loss,
+    baseline,
+    final: { macs: architecture.macs, params: architecture.params },
+    macs_reduction: 1 - architecture.macs / baseline.macs,
+    params_reduction: 1 - architecture.params / baseline.params,
+    blocks_removed: architecture.blocks.filter((b) => b.removed).length,
+    units_removed: architecture.groups.reduce((total, g) => total + g.initial_width - g.width, 0),
+    gates_nonbinary: input.gatesNonBinary,
+    train_seconds: input.trainSeconds,
+    epoch_seconds: input.epochSeconds,
+  };
+}
+
+export function writeSummary(out: RunDirectory, input: SummaryInput): RunSummary {
+  const summary = summarize(input);
+  out.writeJson('summary', summary);
+  return summary;
+}
