@@ -12,7 +12,7 @@ import { buildStructureGraph } from './graph.js';
 import type { StructureGraph } from './graph-types.js';
 import type { CatOptions } from './options.js';
 import { applyEvents, type PruneEvent, type SurgeryFollower } from './surgery.js';
-import { coefficients, complexityShares, isRemovable, projectedStep, type Baseline, type Shares } from './update.js';
+import { coefficients, complexityShares, isRemovable, isSettled, projectedStep, type Baseline, type Shares } from './update.js';
 
 export interface CatSchedule {
   stepsPerEpoch: number;
@@ -29,6 +29,8 @@ export interface CatState {
   /** Widths of every gated group at the start (for reports). */
   initialWidths: Record<string, number>;
   initialBlocks: string[];
+  /** Set once the gates were rounded and removed (the settle step): the step and what was unsettled. */
+  settled: { step: number; nonBinary: number; interior: number } | null;
 }
 
 /** One epoch's view of the network for the logs. */
@@ -63,7 +65,9 @@ export class CatController {
   private readonly rate: number;
   private readonly budget: { target: BudgetTarget; schedule: BudgetSchedule } | null;
   private sampledThisStep = false;
-  private finalized = false;
+  private settled: CatState['settled'] = null;
+  /** The step from which the gates are rounded and the pruned network trains on deterministically. */
+  readonly settleStep: number;
 
   constructor(
     readonly model: Module,
@@ -92,6 +96,7 @@ export class CatController {
       this.history = [...restored.history];
       this.initialWidths = restored.initialWidths;
       this.initialBlocks = restored.initialBlocks;
+      this.settled = restored.settled;
     }
     const { stepsPerEpoch, totalSteps } = schedule;
     this.warmupSteps = Math.round(options.gateWarmupEpochs * stepsPerEpoch);
@@ -105,8 +110,9 @@ export class CatController {
       target === null
         ? null
         : { target, schedule: { start: this.warmupSteps, rampEnd: Math.round(0.5 * totalSteps), freeze: Math.round(0.8 * totalSteps), every: 20 } };
+    this.settleStep = Math.round((1 - options.settleFraction) * totalSteps);
     this.multipliers = new GateMultipliers(model, options.perExampleGates);
-    this.multipliers.install(this.graph, this.gates);
+    if (this.settled === null) this.multipliers.install(this.graph, this.gates);
   }
 
   /** Each gate's reference share (the step scaling of method.md's "scale note"). */
@@ -131,7 +137,7 @@ export class CatController {
   }
 
   get hasGates(): boolean {
-    return !this.finalized && (this.gates.groups.size > 0 || this.gates.blocks.size > 0);
+    return this.settled === null && (this.gates.groups.size > 0 || this.gates.blocks.size > 0);
   }
 
   /** Whether the gates move at this step (after the warm-up, while any gate exists). */
@@ -139,8 +145,9 @@ export class CatController {
     return this.hasGates && this.gamma >= 0 && step >= this.warmupSteps && this.options.strength > 0;
   }
 
-  /** Draws this step's gates (before the forward). */
-  beginStep(step: number, batch: number): void {
+  /** Draws this step's gates (before the forward); at the settle step, rounds them first. */
+  beginStep(step: number, batch: number, follower?: SurgeryFollower): void {
+    if (this.settled === null && step >= this.settleStep) this.settle(step, follower);
     this.sampledThisStep = this.moving(step);
     if (this.sampledThisStep) this.multipliers.sample(this.gates, batch, this.device);
   }
@@ -157,9 +164,12 @@ export class CatController {
   /**
    * After backward and the weight step: updates theta, adjusts gamma toward a budget, and removes
    * what meets the pruning conditions. `blockGradients` replaces the linearised estimate of some
-   * layer gates (the two-point estimator). Returns the structural changes made.
+   * layer gates (the two-point estimator). `rateFactor` scales the gate step: the trainer passes the
+   * weights' learning rate over its peak, so the gate steps shrink as the weights' do and the noisy
+   * thetas settle at 0 or 1 (a constant step keeps them wandering; stochastic approximation needs a
+   * vanishing step). Returns the structural changes made.
    */
-  endStep(step: number, follower?: SurgeryFollower, blockGradients?: Map<string, number>): PruneEvent[] {
+  endStep(step: number, follower?: SurgeryFollower, blockGradients?: Map<string, number>, rateFactor = 1): PruneEvent[] {
     if (!this.sampledThisStep) return [];
     this.sampledThisStep = false;
     const grads = this.multipliers.gradients();
@@ -167,12 +177,14 @@ export class CatController {
     if (blockGradients !== undefined) for (const [id, g] of blockGradients) grads.blocks.set(id, g);
     const expected = this.expected();
     if (this.budget !== null) {
-      const cost = this.budget.target.kind === 'macs' ? expected.macs / this.baseline.macs : expected.params / this.baseline.params;
+      // The controlled cost is the deployed network's (thetas rounded): that is what the user gets.
+      const deployed = this.deployed();
+      const cost = this.budget.target.kind === 'macs' ? deployed.macs / this.baseline.macs : deployed.params / this.baseline.params;
       this.gamma = adjustGamma(this.gamma, step, cost, this.budget.target, this.budget.schedule);
     }
     const knobs = { strength: this.gamma, layerPreference: this.options.layerPreference, flopsShare: this.options.flopsShare };
     const c = coefficients(complexityShares(expected, this.baseline, this.options.flopsShare), knobs);
-    projectedStep(this.gates, grads, c, this.scale0, { rate: this.rate, pullWeight: 2 / (Math.max(1, this.patience) + 1) });
+    projectedStep(this.gates, grads, c, this.scale0, { rate: this.rate * rateFactor, pullWeight: 2 / (Math.max(1, this.patience) + 1) });
     const events = this.decide(step, (record, i) => isRemovable(record, i, this.patience), true);
     this.apply(events, follower);
     return events;
@@ -268,24 +280,27 @@ export class CatController {
     for (const id of [...this.gates.groups.keys()]) if (!prunable.has(id)) this.gates.groups.delete(id);
     const blocks = new Set(this.graph.blocks.map((b) => b.id));
     for (const id of [...this.gates.blocks.keys()]) if (!blocks.has(id)) this.gates.blocks.delete(id);
-    this.multipliers.install(this.graph, this.gates);
+    if (this.settled === null) this.multipliers.install(this.graph, this.gates);
   }
 
   /**
-   * Ends training (method.md section 4, step 9): counts the thetas left in (0, 1), rounds every gate
-   * at 0.5, removes what is off and the spare units, and detaches the gates. The network left is
-   * deterministic and holds only the kept structures.
+   * Rounds every gate at 0.5 (method.md section 4, step 9), counting those not yet settled at 0 or 1,
+   * removes what is off and the spare units, and detaches the gates: from here the network is
+   * deterministic and holds only the kept structures. Runs at the settle step (so the last
+   * `settleFraction` of training fine-tunes the rounded network) or, at the latest, when training ends.
    */
-  finalize(step: number, follower?: SurgeryFollower): { nonBinary: number; events: PruneEvent[] } {
-    const nonBinary = this.gates.nonBinary();
-    const events = this.hasGates ? this.decide(step, (record, i) => (record.theta[i] as number) < 0.5, false) : [];
+  settle(step: number, follower?: SurgeryFollower): NonNullable<CatState['settled']> {
+    if (this.settled !== null) return this.settled;
+    const nonBinary = this.gates.count((t) => !isSettled(t));
+    const interior = this.gates.count((t) => t > 0 && t < 1);
+    const events = this.gates.groups.size + this.gates.blocks.size > 0 ? this.decide(step, (record, i) => (record.theta[i] as number) < 0.5, false) : [];
     this.apply(events, follower);
     for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
       record.theta = record.theta.map((t) => (t >= 0.5 ? 1 : 0));
     }
     this.multipliers.uninstall();
-    this.finalized = true;
-    return { nonBinary, events };
+    this.settled = { step, nonBinary, interior };
+    return this.settled;
   }
 
   report(): CatReport {
@@ -302,7 +317,7 @@ export class CatController {
       alive_blocks: this.graph.blocks.length,
       total_blocks: this.initialBlocks.length,
       alive_units: aliveUnits,
-      gates_nonbinary: this.gates.nonBinary(),
+      gates_nonbinary: this.gates.count((t) => !isSettled(t)),
     };
   }
 
@@ -315,6 +330,7 @@ export class CatController {
       history: [...this.history],
       initialWidths: this.initialWidths,
       initialBlocks: this.initialBlocks,
+      settled: this.settled,
     };
   }
 

@@ -71,12 +71,12 @@ export class GateState implements GateProbabilities {
     for (const g of groupsInside) this.groups.delete(g);
   }
 
-  /** Gates whose theta is strictly between 0 and 1 (spare units excluded). */
-  nonBinary(): number {
+  /** Gates (spare units excluded) with `unsettled(theta)`. */
+  count(unsettled: (theta: number) => boolean): number {
     let count = 0;
     for (const record of [...this.groups.values(), ...this.blocks.values()]) {
       record.theta.forEach((t, i) => {
-        if (t > 0 && t < 1 && record.spare[i] !== 1) count += 1;
+        if (unsettled(t) && record.spare[i] !== 1) count += 1;
       });
     }
     return count;

@@ -35,6 +35,8 @@ export interface CatOptions {
   gateScaling: GateScaling;
   /** While training, round kept widths up to a multiple of this (spare units held at 0, removed at the end). */
   widthMultiple: number;
+  /** Final fraction of training in which the rounded, pruned network trains without gates. */
+  settleFraction: number;
 }
 
 export const DEFAULT_CAT: CatOptions = {
@@ -48,13 +50,14 @@ export const DEFAULT_CAT: CatOptions = {
   protect: [],
   minUnits: 1,
   gateLr: null,
-  gateCrossEpochs: 2,
+  gateCrossEpochs: 1,
   gateWarmupEpochs: 1,
-  patienceEpochs: 1,
+  patienceEpochs: 0.5,
   perExampleGates: false,
   layerEstimator: 'linear',
   gateScaling: 'share',
   widthMultiple: 8,
+  settleFraction: 0.1,
 };
 
 /** Every problem with a CAT configuration, each naming the option and the value. */
@@ -77,6 +80,7 @@ export function catProblems(o: CatOptions, epochs: number): string[] {
   check(o.gateWarmupEpochs >= 0 && o.gateWarmupEpochs < epochs, `--gate-warmup-epochs must be in [0, epochs) = [0, ${epochs}), got ${o.gateWarmupEpochs}`);
   check(o.patienceEpochs >= 0, `--patience-epochs must be >= 0, got ${o.patienceEpochs}`);
   check(Number.isInteger(o.widthMultiple) && o.widthMultiple >= 1, `--width-multiple must be an integer >= 1, got ${o.widthMultiple}`);
+  check(o.settleFraction >= 0 && o.settleFraction < 1, `--settle-fraction must be in [0, 1), got ${o.settleFraction}`);
   if ((o.targetMacs !== null || o.targetParams !== null) && o.strength === 0) problems.push('a budget target needs --strength > 0 (it is the starting gamma)');
   return problems;
 }

@@ -42,6 +42,15 @@ export function coefficients(shares: Shares, knobs: Knobs): Shares {
   return { units, blocks };
 }
 
+/**
+ * How close to 0 or 1 a theta must be to count as settled there. Each step moves theta by a noisy
+ * amount, so a gate the data does not want still leaves 0 by a hair on some steps; within this band
+ * it is drawn in under 1% of steps. Condition (a) and the end-of-run binary count use it.
+ */
+export const SETTLED = 0.01;
+
+export const isSettled = (theta: number): boolean => theta <= SETTLED || theta >= 1 - SETTLED;
+
 export interface StepSettings {
   /** Gate learning rate eta_theta (already divided by the reference share). */
   rate: number;
@@ -56,7 +65,7 @@ function stepRecord(record: GateRecord, grads: ArrayLike<number>, c: number, eta
     const push = (grads[i] as number) + c;
     const theta = Math.min(1, Math.max(0, (record.theta[i] as number) - eta * push));
     record.theta[i] = theta;
-    record.zeroSteps[i] = theta === 0 ? (record.zeroSteps[i] as number) + 1 : 0;
+    record.zeroSteps[i] = theta <= SETTLED ? (record.zeroSteps[i] as number) + 1 : 0;
     record.pull[i] = (1 - pullWeight) * (record.pull[i] as number) + pullWeight * push;
   }
 }
@@ -86,4 +95,4 @@ export function projectedStep(
 
 /** Pruning condition (a) and (b): at 0 for the patience window, and the data no longer pulls it back. */
 export const isRemovable = (record: GateRecord, i: number, patience: number): boolean =>
-  record.spare[i] !== 1 && record.theta[i] === 0 && (record.zeroSteps[i] as number) >= patience && (record.pull[i] as number) > 0;
+  record.spare[i] !== 1 && (record.theta[i] as number) <= SETTLED && (record.zeroSteps[i] as number) >= patience && (record.pull[i] as number) > 0;

@@ -24,6 +24,7 @@ export interface CatCliOptions {
   layerEstimator: CatOptions['layerEstimator'];
   gateScaling: CatOptions['gateScaling'];
   widthMultiple: number;
+  settleFraction: number;
 }
 
 /** CLI option key -> CatOptions field, for the resume conflict check. */
@@ -45,6 +46,7 @@ export const CAT_OPTION_FIELDS: Record<string, keyof CatOptions> = {
   layerEstimator: 'layerEstimator',
   gateScaling: 'gateScaling',
   widthMultiple: 'widthMultiple',
+  settleFraction: 'settleFraction',
 };
 
 const nonNegative = (name: string) => numberIn(name, 0, 1e6);
@@ -76,7 +78,8 @@ export function addCatOptions(command: Command): Command {
     .option('--per-example-gates', 'draw unit gates per example instead of per minibatch')
     .option('--layer-estimator <name>', "layer-gate gradient: 'linear' (derivative) or 'two-point' (one extra forward per block)", oneOf('--layer-estimator', ['linear', 'two-point'] as const), d.layerEstimator)
     .option('--gate-scaling <name>', "step of each gate divided by its own complexity share ('share') or the mean share ('none')", oneOf('--gate-scaling', ['share', 'none'] as const), d.gateScaling)
-    .option('--width-multiple <n>', 'while training, round kept widths up to a multiple of n (spares held at 0, removed at the end)', positiveInt('--width-multiple'), d.widthMultiple);
+    .option('--width-multiple <n>', 'while training, round kept widths up to a multiple of n (spares held at 0, removed at the end)', positiveInt('--width-multiple'), d.widthMultiple)
+    .option('--settle-fraction <f>', 'final fraction of training in which the gates are rounded and the pruned network trains deterministically', numberIn('--settle-fraction', 0, 0.99), d.settleFraction);
 }
 
 /**
@@ -107,5 +110,6 @@ export function toCatOptions(o: CatCliOptions, epochs: number, isDefault: (optio
     layerEstimator: o.layerEstimator,
     gateScaling: o.gateScaling,
     widthMultiple: o.widthMultiple,
+    settleFraction: o.settleFraction,
   };
 }

@@ -36,7 +36,14 @@ export class CatTrainer extends Trainer {
     readonly cat: CatController,
   ) {
     super(options);
+    const total = options.epochs * options.train.batchesPerEpoch;
+    let peak = 0;
+    for (let step = 0; step < total; step += Math.max(1, Math.floor(total / 1000))) peak = Math.max(peak, options.schedule.rateAt(step));
+    this.peakRate = peak > 0 ? peak : 1;
   }
+
+  /** The schedule's largest rate (sampled, as schedules are functions of the step). */
+  private readonly peakRate: number;
 
   private get network(): Module {
     return this.options.model as Module;
@@ -45,7 +52,7 @@ export class CatTrainer extends Trainer {
   override trainStep(x: E.Tensor, y: E.Tensor, rate: number): BatchLogs {
     const { optimizer } = this.options;
     const step = this.run.step;
-    this.cat.beginStep(step, y.size(0));
+    this.cat.beginStep(step, y.size(0), optimizer);
     const logits = this.network.call(x);
     const loss = E.crossEntropy(logits, y);
     loss.backward();
@@ -58,7 +65,7 @@ export class CatTrainer extends Trainer {
     }
     const blockGradients = this.cat.options.layerEstimator === 'two-point' ? this.twoPointBlockGradients(x, y, lossValue) : undefined;
     optimizer.step(rate);
-    this.cat.endStep(step, optimizer, blockGradients);
+    this.cat.endStep(step, optimizer, blockGradients, rate / this.peakRate);
     return { loss: lossValue, correct, size: y.size(0), rate };
   }
 

@@ -152,13 +152,16 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
     if (run.stopTraining && run.epoch < config.epochs) return { completed: false, position, seconds: (performance.now() - started) / 1000 };
     let history: PruneEvent[] = [];
     let nonBinary = 0;
+    let interior = 0;
     let test = lastTest;
     if (cat !== null) {
-      const final = cat.finalize(run.step, parts.optimizer);
+      const final = cat.settle(run.step, parts.optimizer);
       nonBinary = final.nonBinary;
+      interior = final.interior;
       history = cat.history;
-      // The deployed network is evaluated as saved, so summary.test_acc is what `catrain eval` gives.
-      test = await trainer.evaluate(parts.test);
+      // The deployed network is evaluated as saved, so summary.test_acc is what `catrain eval` gives;
+      // when the gates settled before the last epoch ended, that epoch's evaluation already was of it.
+      if (final.step >= run.step || lastTest === undefined) test = await trainer.evaluate(parts.test);
     }
     test ??= await trainer.evaluate(parts.test);
     const seconds = (performance.now() - started) / 1000;
@@ -182,6 +185,7 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
       baseline: cat?.baseline ?? denseReport,
       architecture,
       gatesNonBinary: nonBinary,
+      gatesInterior: interior,
       trainSeconds: seconds,
       epochSeconds: readEpochSeconds(out, epochSeconds),
     });

@@ -19,7 +19,10 @@ export interface RunSummary {
   params_reduction: number;
   blocks_removed: number;
   units_removed: number;
+  /** Gates that had not settled within 0.01 of 0 or 1 when training ended (then rounded at 0.5). */
   gates_nonbinary: number;
+  /** Gates strictly inside (0, 1) at the end, however close to 0 or 1. */
+  gates_interior: number;
   train_seconds: number;
   epoch_seconds: number[];
 }
@@ -30,6 +33,7 @@ export interface SummaryInput {
   baseline: { macs: number; params: number };
   architecture: Architecture;
   gatesNonBinary: number;
+  gatesInterior: number;
   trainSeconds: number;
   epochSeconds: number[];
 }
@@ -51,6 +55,7 @@ export function summarize(input: SummaryInput): RunSummary {
     blocks_removed: architecture.blocks.filter((b) => b.removed).length,
     units_removed: architecture.groups.reduce((total, g) => total + g.initial_width - g.width, 0),
     gates_nonbinary: input.gatesNonBinary,
+    gates_interior: input.gatesInterior,
     train_seconds: input.trainSeconds,
     epoch_seconds: input.epochSeconds,
   };
