@@ -15,7 +15,6 @@ export interface RunParts {
   schedule: LrSchedule;
   train: DataLoader;
   test: DataLoader;
-  names: Map<Parameter, string>;
   dataset: { train: ImageDataset; test: ImageDataset };
 }
 
@@ -95,7 +94,6 @@ export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; 
     model,
     optimizer: makeOptimizer(config, model),
     schedule: makeSchedule(config, loaders.train.batchesPerEpoch),
-    names: parameterNames(model),
     dataset,
     ...loaders,
   };
