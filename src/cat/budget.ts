@@ -19,7 +19,7 @@ export interface BudgetSchedule {
 /** Aim a little under the target: a network over budget fails the user's constraint (method.md section 6). */
 export const BUDGET_MARGIN = 0.01;
 /** Largest relative change of gamma per adjustment. */
-const MAX_CHANGE = 0.05;
+const MAX_CHANGE = 0.03;
 const GAIN = 2;
 
 export function targetAt(step: number, target: BudgetTarget, schedule: BudgetSchedule): number {

@@ -109,9 +109,9 @@ export class CatController {
     this.budget =
       target === null
         ? null
-        : { target, schedule: { start: this.warmupSteps, rampEnd: Math.round(0.5 * totalSteps), freeze: Math.round(0.8 * totalSteps), every: 20 } };
+        : { target, schedule: { start: this.warmupSteps, rampEnd: Math.round(0.5 * totalSteps), freeze: Math.round(0.8 * totalSteps), every: 10 } };
     this.settleStep = Math.round((1 - options.settleFraction) * totalSteps);
-    this.multipliers = new GateMultipliers(model, options.perExampleGates);
+    this.multipliers = new GateMultipliers(model, options.perExampleGates, options.linearisation);
     if (this.settled === null) this.multipliers.install(this.graph, this.gates);
   }
 
@@ -177,14 +177,20 @@ export class CatController {
     if (blockGradients !== undefined) for (const [id, g] of blockGradients) grads.blocks.set(id, g);
     const expected = this.expected();
     if (this.budget !== null) {
-      // The controlled cost is the deployed network's (thetas rounded): that is what the user gets.
-      const deployed = this.deployed();
-      const cost = this.budget.target.kind === 'macs' ? deployed.macs / this.baseline.macs : deployed.params / this.baseline.params;
+      // Until the path reaches the target, gamma follows the expected cost, which moves smoothly with
+      // the thetas (the rounded one jumps late, when thetas cross 0.5, and let the gates overshoot).
+      // From then on it follows the larger of the two, so the network that is rounded and saved at
+      // the end is within budget too.
+      const fraction = (c: { macs: number; params: number }): number => (this.budget!.target.kind === 'macs' ? c.macs / this.baseline.macs : c.params / this.baseline.params);
+      const cost = step < this.budget.schedule.rampEnd ? fraction(expected) : Math.max(fraction(expected), fraction(this.deployed()));
       this.gamma = adjustGamma(this.gamma, step, cost, this.budget.target, this.budget.schedule);
     }
     const knobs = { strength: this.gamma, layerPreference: this.options.layerPreference, flopsShare: this.options.flopsShare };
     const c = coefficients(complexityShares(expected, this.baseline, this.options.flopsShare), knobs);
     projectedStep(this.gates, grads, c, this.scale0, { rate: this.rate * rateFactor, pullWeight: 2 / (Math.max(1, this.patience) + 1) });
+    // With a budget, once the network as it stands is within it, nothing more needs to go: removal
+    // cannot be undone, and the settle step lands on the budget with what is left.
+    if (this.budget !== null && this.physicalFraction(this.budget.target) <= this.budget.target.fraction) return [];
     const events = this.decide(step, (record, i) => isRemovable(record, i, this.patience), true);
     this.apply(events, follower);
     return events;
@@ -293,7 +299,8 @@ export class CatController {
     if (this.settled !== null) return this.settled;
     const nonBinary = this.gates.count((t) => !isSettled(t));
     const interior = this.gates.count((t) => t > 0 && t < 1);
-    const events = this.gates.groups.size + this.gates.blocks.size > 0 ? this.decide(step, (record, i) => (record.theta[i] as number) < 0.5, false) : [];
+    const off = this.budget === null ? (record: GateRecord, i: number): boolean => (record.theta[i] as number) < 0.5 : this.landOnBudget(this.budget.target);
+    const events = this.gates.groups.size + this.gates.blocks.size > 0 ? this.decide(step, off, false) : [];
     this.apply(events, follower);
     for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
       record.theta = record.theta.map((t) => (t >= 0.5 ? 1 : 0));
@@ -301,6 +308,60 @@ export class CatController {
     this.multipliers.uninstall();
     this.settled = { step, nonBinary, interior };
     return this.settled;
+  }
+
+  /**
+   * With a budget, the rounding threshold is chosen so the saved network lands on it: starting from
+   * rounding at 0.5, the lowest thetas go off while the cost is over the target, or the highest thetas
+   * below 0.5 come back while the cost stays under it. Returns which gates are off.
+   */
+  private landOnBudget(target: BudgetTarget): (record: GateRecord, i: number) => boolean {
+    const gates: { record: GateRecord; i: number; theta: number }[] = [];
+    for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
+      record.theta.forEach((theta, i) => {
+        if (record.spare[i] !== 1) gates.push({ record, i, theta });
+      });
+    }
+    const on = new Map(gates.map((g) => [g, g.theta >= 0.5] as const));
+    const entry = new Map(gates.map((g) => [`${this.idOf(g.record)}#${g.i}`, g] as const));
+    const state = (record: GateRecord): number[] => {
+      const id = this.idOf(record);
+      return record.theta.map((_, i) => {
+        const g = entry.get(`${id}#${i}`);
+        return g !== undefined && on.get(g) === true ? 1 : 0;
+      });
+    };
+    const cost = (): number => {
+      const units = new Map([...this.gates.groups].map(([id, r]) => [id, state(r)] as const));
+      const blocks = new Map([...this.gates.blocks].map(([id, r]) => [id, state(r)[0] as number] as const));
+      const e = expectedComplexity(this.graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) });
+      return target.kind === 'macs' ? e.macs / this.baseline.macs : e.params / this.baseline.params;
+    };
+    const byTheta = [...gates].sort((a, b) => a.theta - b.theta);
+    // Lowest theta off first while over the target...
+    for (const g of byTheta) {
+      if (cost() <= target.fraction) break;
+      on.set(g, false);
+    }
+    // ...then highest theta back first while it fits; one that would overshoot stays off, and
+    // smaller ones may still fit.
+    for (const g of [...byTheta].reverse()) {
+      if (on.get(g) === true) continue;
+      on.set(g, true);
+      if (cost() > target.fraction) on.set(g, false);
+    }
+    const offSet = new Set(gates.filter((g) => on.get(g) !== true).map((g) => `${this.idOf(g.record)}#${g.i}`));
+    return (record, i) => record.spare[i] === 1 || offSet.has(`${this.idOf(record)}#${i}`);
+  }
+
+  private physicalFraction(target: BudgetTarget): number {
+    return target.kind === 'macs' ? this.graph.macs / this.baseline.macs : this.graph.params / this.baseline.params;
+  }
+
+  private idOf(record: GateRecord): string {
+    for (const [id, r] of this.gates.groups) if (r === record) return `u:${id}`;
+    for (const [id, r] of this.gates.blocks) if (r === record) return `b:${id}`;
+    return '?';
   }
 
   report(): CatReport {

@@ -11,8 +11,26 @@ import type { StructureGraph } from './graph-types.js';
 interface StepMultipliers {
   units: Map<string, E.Tensor>;
   blocks: Map<string, E.Tensor>;
+  /** Per draw: the factor its derivative gets in the estimate (see `Linearisation`). */
+  unitWeights: Map<string, Float32Array>;
+  blockWeights: Map<string, number>;
   batch: number;
 }
+
+/**
+ * How the derivative dL/ds at the drawn s = xi becomes an estimate of E[L | xi = 1] - E[L | xi = 0].
+ * - 'tangent': the derivative itself (method.md's linearised estimator). For a trained unit that is on,
+ *   dL/ds at s = 1 is close to 0 whatever the unit's value (scaling a unit's output is scaling the
+ *   next layer's weights, whose gradient is near 0), so only the rare off-draws carry signal and
+ *   thetas come to rest inside (0, 1), where those draws are frequent enough.
+ * - 'trapezoid': each draw's derivative is divided by twice its probability (floored at 0.05). Its
+ *   mean is (L'(0) + L'(1)) / 2, the trapezoid rule for L(1) - L(0), whatever theta is, so the pull
+ *   no longer weakens as theta nears 1 and gates move to 0 or 1 instead of resting between.
+ */
+export type Linearisation = 'tangent' | 'trapezoid';
+
+/** Floor of a draw's probability in the trapezoid weights: bounds the estimate's variance. */
+const MIN_DRAW_PROBABILITY = 0.05;
 
 export class GateMultipliers {
   private removers: (() => void)[] = [];
@@ -23,6 +41,7 @@ export class GateMultipliers {
   constructor(
     private readonly model: Module,
     private readonly perExample: boolean,
+    private readonly linearisation: Linearisation = 'tangent',
   ) {}
 
   /** Attaches a hook to every gate site and a branch gate to every gated block. */
@@ -64,20 +83,37 @@ export class GateMultipliers {
     for (const id of unitIds) total += (gates.groups.get(id)?.theta.length ?? 0) * rows;
     const uniform = total === 0 ? new Float32Array(0) : E.scope(() => E.rand([total]).data() as Float32Array);
     let at = 0;
-    const draw = (theta: readonly number[], times: number): Float32Array => {
+    const trapezoid = this.linearisation === 'trapezoid';
+    const draw = (theta: readonly number[], times: number): { xi: Float32Array; weight: Float32Array } => {
       const xi = new Float32Array(theta.length * times);
-      for (let r = 0; r < times; r++) for (let i = 0; i < theta.length; i++) xi[r * theta.length + i] = (uniform[at++] as number) < (theta[i] as number) ? 1 : 0;
-      return xi;
+      const weight = new Float32Array(theta.length * times).fill(1);
+      for (let r = 0; r < times; r++) {
+        for (let i = 0; i < theta.length; i++) {
+          const t = theta[i] as number;
+          const on = (uniform[at++] as number) < t;
+          xi[r * theta.length + i] = on ? 1 : 0;
+          if (trapezoid) weight[r * theta.length + i] = 1 / (2 * Math.max(on ? t : 1 - t, MIN_DRAW_PROBABILITY));
+        }
+      }
+      return { xi, weight };
     };
     const units = new Map<string, E.Tensor>();
     const blocks = new Map<string, E.Tensor>();
+    const unitWeights = new Map<string, Float32Array>();
+    const blockWeights = new Map<string, number>();
     for (const id of unitIds) {
       const theta = gates.groups.get(id)!.theta;
       const shape = this.perExample ? [batch, theta.length] : [theta.length];
-      units.set(id, E.tensor(draw(theta, rows), { shape, device }).requireGrad());
+      const { xi, weight } = draw(theta, rows);
+      units.set(id, E.tensor(xi, { shape, device }).requireGrad());
+      unitWeights.set(id, weight);
     }
-    for (const id of blockIds) blocks.set(id, E.tensor(draw(gates.blocks.get(id)!.theta, 1), { shape: [], device }).requireGrad());
-    this.current = { units, blocks, batch: rows };
+    for (const id of blockIds) {
+      const { xi, weight } = draw(gates.blocks.get(id)!.theta, 1);
+      blocks.set(id, E.tensor(xi, { shape: [], device }).requireGrad());
+      blockWeights.set(id, weight[0] as number);
+    }
+    this.current = { units, blocks, unitWeights, blockWeights, batch: rows };
   }
 
   /** The sampled xi of this step (for the two-point estimator and tests). */
@@ -92,13 +128,16 @@ export class GateMultipliers {
     if (this.current === null) return { units, blocks };
     E.noGrad(() =>
       E.scope(() => {
-        for (const [id, s] of this.current!.units) {
-          const grad = s.grad;
+        const current = this.current!;
+        for (const [id, s] of current.units) {
           const width = s.shape.at(-1) ?? 0;
-          if (grad === null) units.set(id, new Float64Array(width));
-          else units.set(id, Float64Array.from((s.ndim === 2 ? grad.sum(0) : grad).toArray()));
+          const total = new Float64Array(width);
+          const grad = s.grad?.data() as Float32Array | undefined;
+          const weight = current.unitWeights.get(id) as Float32Array;
+          if (grad !== undefined) for (let j = 0; j < grad.length; j++) total[j % width] = (total[j % width] as number) + (grad[j] as number) * (weight[j] as number);
+          units.set(id, total);
         }
-        for (const [id, s] of this.current!.blocks) blocks.set(id, s.grad?.item() ?? 0);
+        for (const [id, s] of current.blocks) blocks.set(id, (s.grad?.item() ?? 0) * (current.blockWeights.get(id) ?? 1));
       }),
     );
     return { units, blocks };

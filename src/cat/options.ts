@@ -2,6 +2,8 @@
 // names a user can read), catrain's budget target (section 6), and the schedule of the gate updates.
 export type LayerEstimator = 'linear' | 'two-point';
 export type GateScaling = 'share' | 'none';
+export type { Linearisation } from './gate-hooks.js';
+import type { Linearisation } from './gate-hooks.js';
 
 export interface CatOptions {
   /** gamma >= 0: accuracy vs complexity; 0 trains the dense network. */
@@ -31,6 +33,8 @@ export interface CatOptions {
   perExampleGates: boolean;
   /** Estimator of the layer gates' gradient. */
   layerEstimator: LayerEstimator;
+  /** How a drawn gate's derivative estimates its effect on the loss (see gate-hooks.ts). */
+  linearisation: Linearisation;
   /** Divide each gate's step by its initial complexity share ('share') or by the mean share ('none'). */
   gateScaling: GateScaling;
   /** While training, round kept widths up to a multiple of this (spare units held at 0, removed at the end). */
@@ -40,7 +44,7 @@ export interface CatOptions {
 }
 
 export const DEFAULT_CAT: CatOptions = {
-  strength: 1,
+  strength: 0.1,
   layerPreference: 1,
   flopsShare: 0.5,
   targetMacs: null,
@@ -55,6 +59,7 @@ export const DEFAULT_CAT: CatOptions = {
   patienceEpochs: 0.5,
   perExampleGates: false,
   layerEstimator: 'linear',
+  linearisation: 'trapezoid',
   gateScaling: 'share',
   widthMultiple: 8,
   settleFraction: 0.1,

@@ -22,6 +22,7 @@ export interface CatCliOptions {
   patienceEpochs: number;
   perExampleGates?: boolean;
   layerEstimator: CatOptions['layerEstimator'];
+  linearisation: CatOptions['linearisation'];
   gateScaling: CatOptions['gateScaling'];
   widthMultiple: number;
   settleFraction: number;
@@ -44,6 +45,7 @@ export const CAT_OPTION_FIELDS: Record<string, keyof CatOptions> = {
   patienceEpochs: 'patienceEpochs',
   perExampleGates: 'perExampleGates',
   layerEstimator: 'layerEstimator',
+  linearisation: 'linearisation',
   gateScaling: 'gateScaling',
   widthMultiple: 'widthMultiple',
   settleFraction: 'settleFraction',
@@ -77,6 +79,7 @@ export function addCatOptions(command: Command): Command {
     .option('--patience-epochs <n>', 'epochs a gate must sit at 0 before its structure is removed', nonNegative('--patience-epochs'), d.patienceEpochs)
     .option('--per-example-gates', 'draw unit gates per example instead of per minibatch')
     .option('--layer-estimator <name>', "layer-gate gradient: 'linear' (derivative) or 'two-point' (one extra forward per block)", oneOf('--layer-estimator', ['linear', 'two-point'] as const), d.layerEstimator)
+    .option('--linearisation <name>', "how a drawn gate's derivative estimates its effect: 'trapezoid' (reweighted by the draw's probability) or 'tangent' (the plain derivative)", oneOf('--linearisation', ['trapezoid', 'tangent'] as const), d.linearisation)
     .option('--gate-scaling <name>', "step of each gate divided by its own complexity share ('share') or the mean share ('none')", oneOf('--gate-scaling', ['share', 'none'] as const), d.gateScaling)
     .option('--width-multiple <n>', 'while training, round kept widths up to a multiple of n (spares held at 0, removed at the end)', positiveInt('--width-multiple'), d.widthMultiple)
     .option('--settle-fraction <f>', 'final fraction of training in which the gates are rounded and the pruned network trains deterministically', numberIn('--settle-fraction', 0, 0.99), d.settleFraction);
@@ -108,6 +111,7 @@ export function toCatOptions(o: CatCliOptions, epochs: number, isDefault: (optio
     patienceEpochs: capped('patienceEpochs'),
     perExampleGates: o.perExampleGates === true,
     layerEstimator: o.layerEstimator,
+    linearisation: o.linearisation,
     gateScaling: o.gateScaling,
     widthMultiple: o.widthMultiple,
     settleFraction: o.settleFraction,

@@ -18,7 +18,7 @@ import type { EvalMetrics } from './metrics.js';
 import { RunDirectory, RunDirectoryError } from './run-dir.js';
 import { buildRun, makeOptimizer, parameterNames, type RunParts } from './setup.js';
 import { writeSummary } from './summary.js';
-import { Trainer } from './trainer.js';
+import { Trainer, type TrainerOptions } from './trainer.js';
 
 /** A network the caller built (instead of a model name): the run takes ownership and disposes it. */
 export interface NetworkSpec {
@@ -40,6 +40,11 @@ export interface TrainRunOptions {
   datasets?: { train: ImageDataset; test: ImageDataset };
   /** Train this network instead of building config.model (pass a fresh dense one again to resume). */
   network?: NetworkSpec;
+  /**
+   * Builds the trainer, e.g. a Trainer subclass with its own trainStep. Default: CatTrainer when the
+   * config asks for CAT (`cat` is its controller), the plain Trainer otherwise.
+   */
+  makeTrainer?: (options: TrainerOptions, cat: CatController | null) => Trainer;
 }
 
 export interface TrainRunResult {
@@ -145,7 +150,8 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
       callbacks,
       ...(restored === undefined ? {} : { start: restored.position }),
     };
-    const trainer = cat === null ? new DenseTrainer(trainerOptions, denseReport) : new CatTrainer(trainerOptions, cat);
+    const trainer =
+      options.makeTrainer?.(trainerOptions, cat) ?? (cat === null ? new DenseTrainer(trainerOptions, denseReport) : new CatTrainer(trainerOptions, cat));
     options.onTrainer?.(trainer);
     const run = await trainer.fit();
     const position = { epoch: run.epoch, batchInEpoch: run.batchInEpoch, step: run.step };

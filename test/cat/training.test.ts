@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as E from '../../src/engine/index.js';
 import { replayHistory, type Architecture } from '../../src/cat/index.js';
 import { trainRun } from '../../src/train/run.js';
+import { withFrozenNormStatistics } from '../../src/train/cat-trainer.js';
 import { makeOptimizer } from '../../src/train/setup.js';
 import type { RunSummary } from '../../src/train/summary.js';
 import { syntheticDataset } from '../helpers/synthetic.js';
@@ -131,3 +132,23 @@ test(
     assert.deepEqual(architecture.layers.find((l) => l.module === '3')?.weight_shape, [100, 3]);
   }),
 );
+
+test('the two-point layer estimator leaves BatchNorm statistics as they were and trains to the end', async () => {
+  const model = new TinyResNet(1, 4);
+  model.train();
+  const x = E.keep(E.randn([4, 1, 12, 12]));
+  const before = E.scope(() => model.stateDict().get('blocks.1.bn1.running_mean')!.toArray());
+  withFrozenNormStatistics(model, () => E.noGrad(() => E.scope(() => void model.call(x))));
+  assert.deepEqual(E.scope(() => model.stateDict().get('blocks.1.bn1.running_mean')!.toArray()), before);
+  E.noGrad(() => E.scope(() => void model.call(x)));
+  assert.notDeepEqual(E.scope(() => model.stateDict().get('blocks.1.bn1.running_mean')!.toArray()), before, 'a plain forward does update them');
+  x.dispose();
+  model.dispose();
+
+  await withDir(async (dir) => {
+    const config = catConfig({ model: 'tiny-two-point', epochs: 3, cat: { ...fastCat, strength: 50, layerEstimator: 'two-point' } });
+    const result = await trainRun(config, dir, { progress: false, datasets: small, network: { module: new TinyResNet(1, 4), inputShape: [1, 12, 12] } });
+    assert.equal(result.completed, true);
+    assert.ok(readJson<RunSummary>(path.join(dir, 'summary.json')).blocks_removed > 0);
+  })();
+});

@@ -81,3 +81,20 @@ test('step and constant schedules', () => {
   assert.throws(() => cosineSchedule({ baseRate: -1, totalSteps: 30 }), /positive/);
   assert.throws(() => cosineSchedule({ baseRate: 1, totalSteps: 30, warmupSteps: 31 }), /warm-up/);
 });
+
+test('a parameter group can have its own constant learning rate and weight decay', () => {
+  const own = { value: E.keep(E.tensor([1, 2]).requireGrad()) };
+  const shared = { value: E.keep(E.tensor([1, 2]).requireGrad()) };
+  const sgd = new Sgd([{ params: [own], decay: true, rate: 0.5, weightDecay: 0.1 }, { params: [shared], decay: true }], { weightDecay: 0.01 });
+  E.scope(() => {
+    own.value.sum().backward();
+    shared.value.sum().backward();
+    sgd.step(0.1);
+  });
+  // own: w - 0.5 * (1 + 0.1 w); shared: w - 0.1 * (1 + 0.01 w)
+  assert.deepEqual(own.value.toArray().map((v) => +v.toFixed(6)), [0.45, 1.4]);
+  assert.deepEqual(shared.value.toArray().map((v) => +v.toFixed(6)), [0.899, 1.898]);
+  assert.throws(() => new Sgd([{ params: [], decay: true, rate: -1 }]), /learning rate must be >= 0/);
+  sgd.dispose();
+  E.disposeAll([own.value, shared.value]);
+});
