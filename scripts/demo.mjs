@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
 const out = path.join('runs', `demo-${stamp}`);
-const args = ['train', '--model', 'lenet300', '--data', 'mnist', '--epochs', '8', '--out', out];
+const args = ['train', '--model', 'lenet300', '--data', 'mnist', '--epochs', '8', '--target-params', '0.15', '--out', out];
 console.log(`catrain ${args.join(' ')}`);
 // Ctrl-C reaches the child too, which checkpoints and exits 130; the demo passes that code on.
 process.on('SIGINT', () => {});

@@ -61,6 +61,8 @@ export class CatController {
   private readonly initialWidths: Record<string, number>;
   private readonly initialBlocks: string[];
   private readonly warmupSteps: number;
+  /** Steps between removals that track the expected cost. */
+  private readonly trackEvery: number;
   private readonly patience: number;
   private readonly rate: number;
   private readonly budget: { target: BudgetTarget; schedule: BudgetSchedule } | null;
@@ -101,6 +103,7 @@ export class CatController {
     const { stepsPerEpoch, totalSteps } = schedule;
     this.warmupSteps = Math.round(options.gateWarmupEpochs * stepsPerEpoch);
     this.patience = Math.round(options.patienceEpochs * stepsPerEpoch);
+    this.trackEvery = Math.max(1, Math.round(stepsPerEpoch / 4));
     // With no data signal and at gamma = 1, a gate's push is about its own share, which the step
     // divides by: eta = 1 / (steps to cross) makes it cross [0, 1] in gateCrossEpochs.
     this.rate = options.gateLr ?? 1 / Math.max(1, options.gateCrossEpochs * stepsPerEpoch);
@@ -191,7 +194,8 @@ export class CatController {
     // With a budget, once the network as it stands is within it, nothing more needs to go: removal
     // cannot be undone, and the settle step lands on the budget with what is left.
     if (this.budget !== null && this.physicalFraction(this.budget.target) <= this.budget.target.fraction) return [];
-    const events = this.decide(step, (record, i) => isRemovable(record, i, this.patience), true);
+    const tracking = step >= this.warmupSteps + this.patience && (step - this.warmupSteps) % this.trackEvery === 0 ? this.trackExpected(expected) : null;
+    const events = this.decide(step, (record, i) => isRemovable(record, i, this.patience) || (tracking?.(record, i) ?? false), true);
     this.apply(events, follower);
     return events;
   }
@@ -299,7 +303,10 @@ export class CatController {
     if (this.settled !== null) return this.settled;
     const nonBinary = this.gates.count((t) => !isSettled(t));
     const interior = this.gates.count((t) => t > 0 && t < 1);
-    const off = this.budget === null ? (record: GateRecord, i: number): boolean => (record.theta[i] as number) < 0.5 : this.landOnBudget(this.budget.target);
+    // Without a budget, the rounded network keeps the expected cost of the gated one: thetas that
+    // rest inside (0, 1) stand for a fraction of their structures, and rounding each at 0.5 would
+    // keep a group whose units all rest at 0.7 whole.
+    const off = this.landOnBudget(this.budget?.target ?? { kind: 'cost', fraction: this.costFraction(this.expected()) });
     const events = this.gates.groups.size + this.gates.blocks.size > 0 ? this.decide(step, off, false) : [];
     this.apply(events, follower);
     for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
@@ -315,7 +322,7 @@ export class CatController {
    * rounding at 0.5, the lowest thetas go off while the cost is over the target, or the highest thetas
    * below 0.5 come back while the cost stays under it. Returns which gates are off.
    */
-  private landOnBudget(target: BudgetTarget): (record: GateRecord, i: number) => boolean {
+  private landOnBudget(target: { kind: BudgetTarget['kind'] | 'cost'; fraction: number }): (record: GateRecord, i: number) => boolean {
     const gates: { record: GateRecord; i: number; theta: number }[] = [];
     for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
       record.theta.forEach((theta, i) => {
@@ -335,7 +342,7 @@ export class CatController {
       const units = new Map([...this.gates.groups].map(([id, r]) => [id, state(r)] as const));
       const blocks = new Map([...this.gates.blocks].map(([id, r]) => [id, state(r)[0] as number] as const));
       const e = expectedComplexity(this.graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) });
-      return target.kind === 'macs' ? e.macs / this.baseline.macs : e.params / this.baseline.params;
+      return target.kind === 'macs' ? e.macs / this.baseline.macs : target.kind === 'params' ? e.params / this.baseline.params : this.costFraction(e);
     };
     const byTheta = [...gates].sort((a, b) => a.theta - b.theta);
     // Lowest theta off first while over the target...
@@ -352,6 +359,48 @@ export class CatController {
     }
     const offSet = new Set(gates.filter((g) => on.get(g) !== true).map((g) => `${this.idOf(g.record)}#${g.i}`));
     return (record, i) => record.spare[i] === 1 || offSet.has(`${this.idOf(record)}#${i}`);
+  }
+
+  /**
+   * Removal that keeps the network as small as its expected cost (catrain's addition to the pruning
+   * conditions): thetas often rest inside (0, 1), so condition (a) alone removes little while the
+   * expected cost has already fallen, and training would pay for the whole network. Every quarter
+   * epoch, the structures with the lowest theta whose data pull is weaker than their cost (condition
+   * (b)) are removed for as long as the remaining network costs at least the expected cost.
+   */
+  private trackExpected(expected: ExpectedComplexity): (record: GateRecord, i: number) => boolean {
+    const kind = this.budget?.target.kind ?? 'cost';
+    const measure = (e: { macs: number; params: number }): number => (kind === 'macs' ? e.macs / this.baseline.macs : kind === 'params' ? e.params / this.baseline.params : this.costFraction(e));
+    const floor = measure(expected);
+    const candidates: { record: GateRecord; i: number; theta: number }[] = [];
+    for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
+      record.theta.forEach((theta, i) => {
+        if (record.spare[i] !== 1 && (record.pull[i] as number) > 0) candidates.push({ record, i, theta });
+      });
+    }
+    candidates.sort((a, b) => a.theta - b.theta);
+    const off = new Set<string>();
+    const key = (record: GateRecord, i: number): string => `${this.idOf(record)}#${i}`;
+    const on = (record: GateRecord): number[] => record.theta.map((_, i) => (record.spare[i] === 1 || off.has(key(record, i)) ? 0 : 1));
+    const cost = (): number => {
+      const units = new Map([...this.gates.groups].map(([id, r]) => [id, on(r)] as const));
+      const blocks = new Map([...this.gates.blocks].map(([id, r]) => [id, on(r)[0] as number] as const));
+      return measure(expectedComplexity(this.graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) }));
+    };
+    for (const c of candidates) {
+      off.add(key(c.record, c.i));
+      if (cost() < floor) {
+        off.delete(key(c.record, c.i));
+        break;
+      }
+    }
+    return (record, i) => off.has(key(record, i));
+  }
+
+  /** The cost the knobs weigh: beta * MACs / F0 + (1 - beta) * parameters / P0. */
+  private costFraction(c: { macs: number; params: number }): number {
+    const beta = this.options.flopsShare;
+    return (beta * c.macs) / this.baseline.macs + ((1 - beta) * c.params) / this.baseline.params;
   }
 
   private physicalFraction(target: BudgetTarget): number {

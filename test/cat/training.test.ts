@@ -152,3 +152,13 @@ test('the two-point layer estimator leaves BatchNorm statistics as they were and
     assert.ok(readJson<RunSummary>(path.join(dir, 'summary.json')).blocks_removed > 0);
   })();
 });
+
+test(
+  'a budget lands the saved network just under the target',
+  withDir(async (dir) => {
+    await trainRun(catConfig({ epochs: 5, cat: { ...fastCat, targetParams: 0.4 } }), dir, { progress: false, datasets: mnistLike });
+    const summary = readJson<RunSummary>(path.join(dir, 'summary.json'));
+    const fraction = summary.final.params / summary.baseline.params;
+    assert.ok(fraction <= 0.4 && fraction >= 0.4 * 0.97, `final parameters are ${fraction} of the dense network`);
+  }),
+);
