@@ -193,9 +193,19 @@ export class CatController {
     projectedStep(this.gates, grads, c, this.scale0, { rate: this.rate * rateFactor, pullWeight: 2 / (Math.max(1, this.patience) + 1) });
     // With a budget, once the network as it stands is within it, nothing more needs to go: removal
     // cannot be undone, and the settle step lands on the budget with what is left.
-    if (this.budget !== null && this.physicalFraction(this.budget.target) <= this.budget.target.fraction) return [];
-    const tracking = step >= this.warmupSteps + this.patience && (step - this.warmupSteps) % this.trackEvery === 0 ? this.trackExpected(expected) : null;
-    const events = this.decide(step, (record, i) => isRemovable(record, i, this.patience) || (tracking?.(record, i) ?? false), true);
+    const trackingStep = step >= this.warmupSteps + this.patience && (step - this.warmupSteps) % this.trackEvery === 0;
+    let removable: (record: GateRecord, i: number) => boolean;
+    if (this.budget === null) {
+      const tracking = trackingStep ? this.trackExpected(expected, 0) : null;
+      removable = (record, i) => isRemovable(record, i, this.patience) || (tracking?.(record, i) ?? false);
+    } else {
+      // With a budget, removals are chosen together, lowest theta first (those at 0 lead), so the
+      // network never drops under the budget: removal cannot be undone, and the settle step lands
+      // on the budget with what is left.
+      if (!trackingStep || this.physicalFraction(this.budget.target) <= this.budget.target.fraction) return [];
+      removable = this.trackExpected(expected, this.budget.target.fraction);
+    }
+    const events = this.decide(step, removable, true);
     this.apply(events, follower);
     return events;
   }
@@ -368,10 +378,10 @@ export class CatController {
    * epoch, the structures with the lowest theta whose data pull is weaker than their cost (condition
    * (b)) are removed for as long as the remaining network costs at least the expected cost.
    */
-  private trackExpected(expected: ExpectedComplexity): (record: GateRecord, i: number) => boolean {
+  private trackExpected(expected: ExpectedComplexity, budgetFloor: number): (record: GateRecord, i: number) => boolean {
     const kind = this.budget?.target.kind ?? 'cost';
     const measure = (e: { macs: number; params: number }): number => (kind === 'macs' ? e.macs / this.baseline.macs : kind === 'params' ? e.params / this.baseline.params : this.costFraction(e));
-    const floor = measure(expected);
+    const floor = Math.max(measure(expected), budgetFloor);
     const candidates: { record: GateRecord; i: number; theta: number }[] = [];
     for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
       record.theta.forEach((theta, i) => {
