@@ -13,7 +13,7 @@ import { CatTrainer } from '../../src/train/cat-trainer.js';
 import type { TrainConfig } from '../../src/train/config.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticDataset } from '../helpers/synthetic.js';
-import { catConfig, fastCat } from './config.js';
+import { catConfig, fastCat } from '../helpers/run-config.js';
 
 const datasets = { train: syntheticDataset(192, 1), test: syntheticDataset(64, 2) };
 

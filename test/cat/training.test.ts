@@ -13,7 +13,7 @@ import { withFrozenNormStatistics } from '../../src/train/cat-trainer.js';
 import { makeOptimizer } from '../../src/train/setup.js';
 import type { RunSummary } from '../../src/train/summary.js';
 import { syntheticDataset } from '../helpers/synthetic.js';
-import { catConfig, fastCat } from './config.js';
+import { catConfig, fastCat } from '../helpers/run-config.js';
 import { TinyResNet } from './nets.js';
 
 const mnistLike = { train: syntheticDataset(192, 1), test: syntheticDataset(64, 2) };

@@ -6,24 +6,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as E from '../../src/engine/index.js';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../src/train/config.js';
+import type { TrainConfig } from '../../src/train/config.js';
+import { catConfig } from '../helpers/run-config.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticDataset } from '../helpers/synthetic.js';
 
 const datasets = { train: syntheticDataset(192, 1), test: syntheticDataset(64, 2) };
-const config: TrainConfig = {
-  ...DEFAULT_CONFIG,
-  model: 'lenet300',
-  data: 'mnist',
-  epochs: 3,
-  batchSize: 32,
-  lr: 0.05,
-  warmupEpochs: 1,
-  augment: false,
-  workers: 0,
-  channelsLast: false,
-  evalBatchSize: 64,
-};
+const config: TrainConfig = catConfig({ epochs: 3, cat: null });
 
 function weights(file: string): Map<string, number[]> {
   const { tensors } = E.loadTensors(file);

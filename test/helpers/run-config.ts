@@ -1,4 +1,5 @@
-// Settings for fast CAT runs in tests: few small steps, gates that move and prune within a few epochs.
+// Settings for fast runs in tests: few small steps on synthetic data; CAT gates that move and prune
+// within a few epochs (pass cat: null for a dense run).
 import { DEFAULT_CAT, type CatOptions } from '../../src/cat/index.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/train/config.js';
 
