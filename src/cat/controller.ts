@@ -50,6 +50,25 @@ export interface CatReport {
 const toRecord = (map: Map<string, number>): Record<string, number> => Object.fromEntries(map);
 const toMap = (record: Record<string, number>): Map<string, number> => new Map(Object.entries(record));
 
+/** What a size is measured in: a budget's MACs or parameters, or the knobs' mix of both. */
+type CostKind = BudgetTarget['kind'] | 'cost';
+
+/** A set of gates, each a (record, index) pair. */
+class OffSet {
+  private readonly members = new Map<GateRecord, Set<number>>();
+  add(record: GateRecord, i: number): void {
+    let set = this.members.get(record);
+    if (set === undefined) this.members.set(record, (set = new Set()));
+    set.add(i);
+  }
+  delete(record: GateRecord, i: number): void {
+    this.members.get(record)?.delete(i);
+  }
+  has(record: GateRecord, i: number): boolean {
+    return this.members.get(record)?.has(i) === true;
+  }
+}
+
 export class CatController {
   graph: StructureGraph;
   gates: GateState;
@@ -184,8 +203,8 @@ export class CatController {
       // the thetas (the rounded one jumps late, when thetas cross 0.5, and let the gates overshoot).
       // From then on it follows the larger of the two, so the network that is rounded and saved at
       // the end is within budget too.
-      const fraction = (c: { macs: number; params: number }): number => (this.budget!.target.kind === 'macs' ? c.macs / this.baseline.macs : c.params / this.baseline.params);
-      const cost = step < this.budget.schedule.rampEnd ? fraction(expected) : Math.max(fraction(expected), fraction(this.deployed()));
+      const kind = this.budget.target.kind;
+      const cost = step < this.budget.schedule.rampEnd ? this.measure(kind, expected) : Math.max(this.measure(kind, expected), this.measure(kind, this.deployed()));
       this.gamma = adjustGamma(this.gamma, step, cost, this.budget.target, this.budget.schedule);
     }
     const knobs = { strength: this.gamma, layerPreference: this.options.layerPreference, flopsShare: this.options.flopsShare };
@@ -332,43 +351,25 @@ export class CatController {
    * rounding at 0.5, the lowest thetas go off while the cost is over the target, or the highest thetas
    * below 0.5 come back while the cost stays under it. Returns which gates are off.
    */
-  private landOnBudget(target: { kind: BudgetTarget['kind'] | 'cost'; fraction: number }): (record: GateRecord, i: number) => boolean {
-    const gates: { record: GateRecord; i: number; theta: number }[] = [];
-    for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
-      record.theta.forEach((theta, i) => {
-        if (record.spare[i] !== 1) gates.push({ record, i, theta });
-      });
-    }
-    const on = new Map(gates.map((g) => [g, g.theta >= 0.5] as const));
-    const entry = new Map(gates.map((g) => [`${this.idOf(g.record)}#${g.i}`, g] as const));
-    const state = (record: GateRecord): number[] => {
-      const id = this.idOf(record);
-      return record.theta.map((_, i) => {
-        const g = entry.get(`${id}#${i}`);
-        return g !== undefined && on.get(g) === true ? 1 : 0;
-      });
-    };
-    const cost = (): number => {
-      const units = new Map([...this.gates.groups].map(([id, r]) => [id, state(r)] as const));
-      const blocks = new Map([...this.gates.blocks].map(([id, r]) => [id, state(r)[0] as number] as const));
-      const e = expectedComplexity(this.graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) });
-      return target.kind === 'macs' ? e.macs / this.baseline.macs : target.kind === 'params' ? e.params / this.baseline.params : this.costFraction(e);
-    };
+  private landOnBudget(target: { kind: CostKind; fraction: number }): (record: GateRecord, i: number) => boolean {
+    const gates = this.gateList((record, i) => record.spare[i] !== 1);
+    const off = new OffSet();
+    for (const g of gates) if (g.theta < 0.5) off.add(g.record, g.i);
+    const cost = (): number => this.costWithout(off, target.kind);
     const byTheta = [...gates].sort((a, b) => a.theta - b.theta);
     // Lowest theta off first while over the target...
     for (const g of byTheta) {
       if (cost() <= target.fraction) break;
-      on.set(g, false);
+      off.add(g.record, g.i);
     }
     // ...then highest theta back first while it fits; one that would overshoot stays off, and
     // smaller ones may still fit.
     for (const g of [...byTheta].reverse()) {
-      if (on.get(g) === true) continue;
-      on.set(g, true);
-      if (cost() > target.fraction) on.set(g, false);
+      if (!off.has(g.record, g.i)) continue;
+      off.delete(g.record, g.i);
+      if (cost() > target.fraction) off.add(g.record, g.i);
     }
-    const offSet = new Set(gates.filter((g) => on.get(g) !== true).map((g) => `${this.idOf(g.record)}#${g.i}`));
-    return (record, i) => record.spare[i] === 1 || offSet.has(`${this.idOf(record)}#${i}`);
+    return (record, i) => record.spare[i] === 1 || off.has(record, i);
   }
 
   /**
@@ -380,31 +381,41 @@ export class CatController {
    */
   private trackExpected(expected: ExpectedComplexity, budgetFloor: number): (record: GateRecord, i: number) => boolean {
     const kind = this.budget?.target.kind ?? 'cost';
-    const measure = (e: { macs: number; params: number }): number => (kind === 'macs' ? e.macs / this.baseline.macs : kind === 'params' ? e.params / this.baseline.params : this.costFraction(e));
-    const floor = Math.max(measure(expected), budgetFloor);
-    const candidates: { record: GateRecord; i: number; theta: number }[] = [];
-    for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
-      record.theta.forEach((theta, i) => {
-        if (record.spare[i] !== 1 && (record.pull[i] as number) > 0) candidates.push({ record, i, theta });
-      });
-    }
-    candidates.sort((a, b) => a.theta - b.theta);
-    const off = new Set<string>();
-    const key = (record: GateRecord, i: number): string => `${this.idOf(record)}#${i}`;
-    const on = (record: GateRecord): number[] => record.theta.map((_, i) => (record.spare[i] === 1 || off.has(key(record, i)) ? 0 : 1));
-    const cost = (): number => {
-      const units = new Map([...this.gates.groups].map(([id, r]) => [id, on(r)] as const));
-      const blocks = new Map([...this.gates.blocks].map(([id, r]) => [id, on(r)[0] as number] as const));
-      return measure(expectedComplexity(this.graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) }));
-    };
+    const floor = Math.max(this.measure(kind, expected), budgetFloor);
+    const candidates = this.gateList((record, i) => record.spare[i] !== 1 && (record.pull[i] as number) > 0).sort((a, b) => a.theta - b.theta);
+    const off = new OffSet();
     for (const c of candidates) {
-      off.add(key(c.record, c.i));
-      if (cost() < floor) {
-        off.delete(key(c.record, c.i));
+      off.add(c.record, c.i);
+      if (this.costWithout(off, kind) < floor) {
+        off.delete(c.record, c.i);
         break;
       }
     }
-    return (record, i) => off.has(key(record, i));
+    return (record, i) => off.has(record, i);
+  }
+
+  /** Every gate (unit or block) accepted by `keep`, with its theta. */
+  private gateList(keep: (record: GateRecord, i: number) => boolean): { record: GateRecord; i: number; theta: number }[] {
+    const gates: { record: GateRecord; i: number; theta: number }[] = [];
+    for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
+      record.theta.forEach((theta, i) => {
+        if (keep(record, i)) gates.push({ record, i, theta });
+      });
+    }
+    return gates;
+  }
+
+  /** The cost of the network with the gates in `off` and the spare units removed, everything else kept. */
+  private costWithout(off: OffSet, kind: CostKind): number {
+    const kept = (record: GateRecord): number[] => record.theta.map((_, i) => (record.spare[i] === 1 || off.has(record, i) ? 0 : 1));
+    const units = new Map([...this.gates.groups].map(([id, r]) => [id, kept(r)] as const));
+    const blocks = new Map([...this.gates.blocks].map(([id, r]) => [id, kept(r)[0] as number] as const));
+    return this.measure(kind, expectedComplexity(this.graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) }));
+  }
+
+  /** A size as a fraction of the dense network: MACs, parameters, or the knobs' mix of both. */
+  private measure(kind: CostKind, c: { macs: number; params: number }): number {
+    return kind === 'macs' ? c.macs / this.baseline.macs : kind === 'params' ? c.params / this.baseline.params : this.costFraction(c);
   }
 
   /** The cost the knobs weigh: beta * MACs / F0 + (1 - beta) * parameters / P0. */
@@ -414,13 +425,7 @@ export class CatController {
   }
 
   private physicalFraction(target: BudgetTarget): number {
-    return target.kind === 'macs' ? this.graph.macs / this.baseline.macs : this.graph.params / this.baseline.params;
-  }
-
-  private idOf(record: GateRecord): string {
-    for (const [id, r] of this.gates.groups) if (r === record) return `u:${id}`;
-    for (const [id, r] of this.gates.blocks) if (r === record) return `b:${id}`;
-    return '?';
+    return this.measure(target.kind, this.graph);
   }
 
   report(): CatReport {
