@@ -60,3 +60,13 @@ export const ruleOf = (op: string): ChannelRule | undefined => RULES[op];
 
 /** Elementwise ops with a scalar or constant operand that keep zero at zero (x*k, x/k). */
 export const scalesOnly = (op: string): boolean => op.startsWith('mul') || op.startsWith('div');
+
+/**
+ * Ops whose output is linear in the input, channel by channel: a multiplier on a channel before
+ * them equals the same multiplier after them, value and derivative alike, so a gate can be folded
+ * into the weights of the layer that reads their output. A ReLU or max-pool is not: its derivative
+ * at a zero input is 0, which would lose the gradient of a gate that was drawn off.
+ */
+const LINEAR = new Set(['contiguous', 'clone', 'detach', 'to', 'dropout', 'avg_pool2d', '_adaptive_avg_pool2d', 'adaptive_avg_pool2d', 'flatten', 'reshape', 'view', 'mean', 'sum', 'squeeze', 'unsqueeze']);
+
+export const isLinearPerChannel = (op: string): boolean => LINEAR.has(op) || scalesOnly(op);

@@ -3,7 +3,7 @@
 // requires a gradient, so backward gives dL/ds_k, the linearised estimator of dE[L]/dtheta_k. In eval
 // mode each gate is theta rounded at 0.5: the network that would be deployed now.
 import * as E from '../engine/index.js';
-import { ResidualBlock, type Module } from '../nn/index.js';
+import { BatchNorm, Conv2d, Linear, ResidualBlock, type Module } from '../nn/index.js';
 import type { GateState } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
 
@@ -44,12 +44,30 @@ export class GateMultipliers {
     private readonly linearisation: Linearisation = 'tangent',
   ) {}
 
-  /** Attaches a hook to every gate site and a branch gate to every gated block. */
+  /**
+   * Attaches every gate. A unit gate whose consumers read it through linear ops scales their
+   * weights' input columns, and a layer gate whose branch ends in an affine BatchNorm scales that
+   * norm's weight and bias: the same function and gradient as multiplying the activation, for
+   * O(weights) instead of passes over the activation and its gradient (docs/benchmarks.md). The
+   * others, and per-example gates, multiply the activation at the gate site.
+   */
   install(graph: StructureGraph, gates: GateState): void {
     this.uninstall();
     for (const group of graph.groups) {
       if (!gates.groups.has(group.id) || group.gateSite === null) continue;
       const id = group.id;
+      if (group.gateFolded && !this.perExample) {
+        for (const consumer of group.consumers) {
+          const layer = this.model.getSubmodule(consumer.module);
+          if (!(layer instanceof Conv2d || layer instanceof Linear)) throw new Error(`cannot fold the gate of ${id} into ${consumer.module}, a ${layer.kind}`);
+          const expand = consumer.expand;
+          layer.inputScale = (module) => this.unitMultiplier(module, layer.weight.value.device, id, gates, expand);
+          this.removers.push(() => {
+            layer.inputScale = null;
+          });
+        }
+        continue;
+      }
       const rank = group.gateRank;
       const site = this.model.getSubmodule(group.gateSite);
       this.removers.push(site.registerForwardHook((module, _input, output) => this.gateUnits(module, output, id, rank, gates)));
@@ -59,7 +77,18 @@ export class GateMultipliers {
       const block = this.model.getSubmodule(site.id);
       if (!(block instanceof ResidualBlock)) continue;
       const id = site.id;
-      block.branchGate = (out, b) => this.gateBlock(b, out, id, gates);
+      const norm = site.gateNorm === null ? null : this.model.getSubmodule(site.gateNorm);
+      if (norm instanceof BatchNorm) {
+        norm.outputScale = (module) => this.blockMultiplier(module, id, gates);
+        this.removers.push(() => {
+          norm.outputScale = null;
+        });
+        continue;
+      }
+      block.branchGate = (out, b) => {
+        const s = this.blockMultiplier(b, id, gates);
+        return s === null ? out : out.mul(s);
+      };
       this.removers.push(() => {
         block.branchGate = null;
       });
@@ -158,25 +187,40 @@ export class GateMultipliers {
     }
   }
 
-  private gateUnits(module: Module, output: E.Tensor, id: string, rank: number, gates: GateState): E.Tensor | undefined {
+  /** The unit multipliers for this forward: the draw in training, theta rounded at 0.5 in eval (null: all 1). */
+  private unitMultiplier(module: Module, device: E.Device, id: string, gates: GateState, expand = 1): E.Tensor | null {
     let multiplier: E.Tensor | undefined;
     if (module.training) {
       multiplier = this.current?.units.get(id);
     } else {
       const record = gates.groups.get(id);
-      if (record === undefined || record.theta.every((t, i) => t >= 0.5 && record.spare[i] !== 1)) return undefined;
-      multiplier = E.tensor(record.theta.map((t, i) => (t >= 0.5 && record.spare[i] !== 1 ? 1 : 0)), { device: output.device });
+      if (record === undefined || record.theta.every((t, i) => t >= 0.5 && record.spare[i] !== 1)) return null;
+      multiplier = E.tensor(record.theta.map((t, i) => (t >= 0.5 && record.spare[i] !== 1 ? 1 : 0)), { device });
     }
-    if (multiplier === undefined) return undefined;
+    if (multiplier === undefined) return null;
+    if (expand === 1) return multiplier;
+    // A flatten made each channel `expand` consecutive features.
+    const width = multiplier.shape.at(-1) as number;
+    return multiplier.view([width, 1]).expand([width, expand]).reshape([width * expand]);
+  }
+
+  private gateUnits(module: Module, output: E.Tensor, id: string, rank: number, gates: GateState): E.Tensor | undefined {
+    const multiplier = this.unitMultiplier(module, output.device, id, gates);
+    if (multiplier === null) return undefined;
     const rows = multiplier.ndim === 2 ? (multiplier.shape[0] as number) : 1;
     const width = multiplier.shape.at(-1) as number;
     return output.mul(multiplier.view(rank === 4 ? [rows, width, 1, 1] : [rows, width]));
   }
 
-  private gateBlock(block: Module, out: E.Tensor, id: string, gates: GateState): E.Tensor {
-    if (!block.training) return (gates.block(id) ?? 1) >= 0.5 ? out : out.mul(0);
-    if (this.blockOverride?.block === id) return out.mul(this.blockOverride.value);
-    const s = this.current?.blocks.get(id);
-    return s === undefined ? out : out.mul(s);
+  /** The block's multiplier for this forward (null: 1). */
+  private blockMultiplier(module: Module, id: string, gates: GateState): E.Tensor | null {
+    if (!module.training) return (gates.block(id) ?? 1) >= 0.5 ? null : E.tensor([0], { shape: [], device: this.deviceOf(module) });
+    if (this.blockOverride?.block === id) return E.tensor([this.blockOverride.value], { shape: [], device: this.deviceOf(module) });
+    return this.current?.blocks.get(id) ?? null;
+  }
+
+  /** Where a gated module's multiplier must live: its parameters' device (gated modules have some). */
+  private deviceOf(module: Module): E.Device {
+    return module.parameters()[0]?.value.device ?? 'cpu';
   }
 }

@@ -21,6 +21,11 @@ export interface UnitGroup {
   readonly gateSite: string | null;
   /** Rank of the gated activation: 2 ([N, C]) or 4 ([N, C, H, W]). */
   readonly gateRank: number;
+  /**
+   * Whether the consumers read the gate site through linear ops only, so the gate can scale their
+   * weights' input columns instead of the activation (the same function and gradient, far cheaper).
+   */
+  readonly gateFolded: boolean;
   /** The residual block whose branch contains the producer, if any. */
   readonly block: string | null;
 }
@@ -61,6 +66,8 @@ export interface ResidualSite {
   readonly id: string;
   readonly prunable: boolean;
   readonly fixedReason: string | null;
+  /** The affine BatchNorm that writes the branch output, into which the layer gate can be folded. */
+  readonly gateNorm: string | null;
   /** Counted layers and norms inside the branch. */
   readonly layers: readonly string[];
 }

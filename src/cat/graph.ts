@@ -1,8 +1,8 @@
 // Derives the structure graph from a traced forward (method.md section 7): channel groups propagate
 // through the ops by the rules of channel-rules.ts, a sum of two activations joins their groups, and
 // residual blocks are the ResidualBlock modules whose branch ran. No architecture is named here.
-import { ResidualBlock, canKeep, type Module } from '../nn/index.js';
-import { ruleOf, scalesOnly } from './channel-rules.js';
+import { BatchNorm, ResidualBlock, canKeep, type Module } from '../nn/index.js';
+import { isLinearPerChannel, ruleOf, scalesOnly } from './channel-rules.js';
 import type { CountedLayer, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
 import { traceForward, type Trace, type TracedOp } from './trace.js';
 
@@ -41,8 +41,8 @@ class GroupPropagation {
   readonly nodes: GroupNode[] = [];
   private readonly parent: number[] = [];
   readonly flow = new Map<number, Flow>();
-  /** For pass-through ops: the value each output came from, and whether zero stays zero. */
-  readonly prev = new Map<number, { from: number; zero: boolean }>();
+  /** For pass-through ops: the value each output came from, whether zero stays zero, and whether the op is linear. */
+  readonly prev = new Map<number, { from: number; zero: boolean; linear: boolean }>();
   readonly layers: PendingLayer[] = [];
   private readonly uses = new Map<string, number>();
 
@@ -91,7 +91,7 @@ class GroupPropagation {
     const source = this.flow.get(from) as Flow;
     for (const out of op.outputs) {
       this.flow.set(out, source);
-      this.prev.set(out, { from, zero });
+      this.prev.set(out, { from, zero, linear: isLinearPerChannel(op.name) });
     }
   }
 
@@ -162,7 +162,7 @@ class GroupPropagation {
     if (sameShape(inShape, outShape)) return this.passThrough(op, x, true);
     if (inShape.length === 4 && outShape.length === 2 && outShape[0] === inShape[0] && outShape[1] === product(inShape.slice(1))) {
       this.flow.set(out, { node: source.node, expand: source.expand * product(inShape.slice(2)) });
-      this.prev.set(out, { from: x, zero: true });
+      this.prev.set(out, { from: x, zero: true, linear: true });
       return;
     }
     if (inShape.length > 2 && outShape.length >= 2 && outShape[0] === inShape[0] && outShape[1] === inShape[1]) return this.passThrough(op, x, true);
@@ -215,9 +215,18 @@ class GroupPropagation {
 }
 
 /** The pass-through chain that ends at `value`, from its producer on; `zero`: the step into it keeps zero at zero. */
-function lineage(prop: GroupPropagation, value: number): { value: number; zero: boolean }[] {
-  const chain: { value: number; zero: boolean }[] = [];
-  for (let v: number | undefined = value; v !== undefined; v = prop.prev.get(v)?.from) chain.push({ value: v, zero: prop.prev.get(v)?.zero ?? true });
+interface LineageEntry {
+  value: number;
+  zero: boolean;
+  linear: boolean;
+}
+
+function lineage(prop: GroupPropagation, value: number): LineageEntry[] {
+  const chain: LineageEntry[] = [];
+  for (let v: number | undefined = value; v !== undefined; v = prop.prev.get(v)?.from) {
+    const step = prop.prev.get(v);
+    chain.push({ value: v, zero: step?.zero ?? true, linear: step?.linear ?? true });
+  }
   return chain.reverse();
 }
 
@@ -296,11 +305,12 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
     if (shortcut !== undefined) reasons.push(`read by the shortcut ${shortcut.module}`);
     let gateSite: string | null = null;
     let gateRank = 0;
+    let gateFolded = false;
     const producer = producers.length === 1 ? (producers[0] as string) : null;
     if (reasons.length === 0 && producer !== null) {
       const found = findGateSite(prop, node.producerValues[0] as number, node.consumers.map((c) => c.input), moduleOutput, trace);
       if (typeof found === 'string') reasons.push(found);
-      else ({ site: gateSite, rank: gateRank } = found);
+      else ({ site: gateSite, rank: gateRank, folded: gateFolded } = found);
     }
     if (reasons.length === 0) {
       const producerModule = modules.get(producer ?? '');
@@ -320,6 +330,7 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
       consumers: node.consumers.map((c) => ({ module: c.module, expand: c.expand })),
       gateSite: prunable ? gateSite : null,
       gateRank: prunable ? gateRank : 0,
+      gateFolded: prunable && gateFolded,
       block: producer === null ? null : blockOf(producer),
     });
   }
@@ -356,10 +367,28 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
     id: site.id,
     prunable: true,
     fixedReason: null,
+    gateNorm: branchOutputNorm(site, trace, moduleOutput, modules),
     layers: [...layers.filter((l) => l.block === site.id).map((l) => l.module), ...norms.filter((n) => n.block === site.id).map((n) => n.module)],
   }));
   const params = model.parameters().reduce((t, p) => t + p.value.numel, 0);
   return { groups, layers, norms, blocks, otherParams, macs: layers.reduce((t, l) => t + l.macs, 0), params };
+}
+
+/**
+ * The affine BatchNorm whose output is the branch output that the residual sum reads, if there is
+ * one: the layer gate then scales its weight and bias instead of the activation.
+ */
+function branchOutputNorm(site: BlockSite, trace: Trace, moduleOutput: ReadonlyMap<number, string>, modules: ReadonlyMap<string, Module>): string | null {
+  for (const event of trace.events) {
+    if (event.kind !== 'op' || (event.name !== 'add' && event.name !== 'add_')) continue;
+    for (const input of event.inputs) {
+      const path = moduleOutput.get(input);
+      if (path === undefined || !site.prefixes.some((prefix) => within(path, prefix))) continue;
+      const norm = modules.get(path);
+      return norm instanceof BatchNorm && norm.weight !== null && norm.bias !== null ? path : null;
+    }
+  }
+  return null;
 }
 
 /**
@@ -373,7 +402,7 @@ function findGateSite(
   consumerInputs: readonly number[],
   moduleOutput: ReadonlyMap<number, string>,
   trace: Trace,
-): { site: string; rank: number } | string {
+): { site: string; rank: number; folded: boolean } | string {
   if (consumerInputs.length === 0) return 'no layer reads it';
   const chains = consumerInputs.map((v) => lineage(prop, v));
   if (chains.some((chain) => chain[0]?.value !== producerValue)) return 'a consumer reads it through an op catrain does not follow';
@@ -387,7 +416,11 @@ function findGateSite(
     const entry = common[i] as { value: number; zero: boolean };
     const site = moduleOutput.get(entry.value);
     const rank = trace.values[entry.value]?.shape.length ?? 0;
-    if (site !== undefined && prop.flow.get(entry.value)?.expand === 1 && (rank === 2 || rank === 4)) return { site, rank };
+    if (site !== undefined && prop.flow.get(entry.value)?.expand === 1 && (rank === 2 || rank === 4)) {
+      // Only linear ops between the site and every consumer: the gate can scale the consumers' weights.
+      const folded = chains.every((chain) => chain.slice(chain.findIndex((e) => e.value === entry.value) + 1).every((e) => e.linear));
+      return { site, rank, folded };
+    }
   }
   return 'no module output to attach its gate to after its last normalisation (run the nonlinearity as a module, e.g. nn.ReLU)';
 }

@@ -6,6 +6,7 @@ import { defaultLayerInit_ } from './init.js';
 import { checkWidth } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter, ParameterSlice } from './parameter.js';
+import { scaleAlong, type ChannelScale } from './scale.js';
 import type { InputSurgery, OutputSurgery } from './surgery-types.js';
 
 export type Pair = number | readonly [number, number];
@@ -31,6 +32,8 @@ export class Conv2d extends Module implements OutputSurgery, InputSurgery {
   readonly groups: number;
   private inWidth: number;
   private outWidth: number;
+  /** Multiplies input channels, folded into the weight (ungrouped convs only). */
+  inputScale: ChannelScale | null = null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
     super();
@@ -69,7 +72,10 @@ export class Conv2d extends Module implements OutputSurgery, InputSurgery {
     if (x.ndim !== 4 || x.size(1) !== this.inWidth) {
       throw new RangeError(`${this.toString()}: expected input [N, ${this.inWidth}, H, W], got [${x.shape.join(', ')}]`);
     }
-    return E.conv2d(x, this.weight.value, this.bias?.value ?? null, {
+    const scale = this.inputScale?.(this) ?? null;
+    if (scale !== null) this.checkUngrouped('inputScale');
+    const weight = scale === null ? this.weight.value : scaleAlong(this.weight.value, scale, 1);
+    return E.conv2d(x, weight, this.bias?.value ?? null, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,

@@ -10,5 +10,6 @@ export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type Pool2dOptions } from './poo
 export { Sequential } from './sequential.js';
 export { ResidualBlock, BasicBlock, Bottleneck, conv1x1, conv3x3, type BranchGate, type BasicBranch, type BottleneckBranch, type ResidualBlockOptions } from './residual.js';
 export { registerSurgery, surgeryFor, canKeep, widthOf, keep, type SurgeryHandler, type SideSurgery, type ModuleClass, type InputSurgery, type OutputSurgery, type Side } from './surgery.js';
+export { scaleAlong, type ChannelScale } from './scale.js';
 export { checkKeep, flattenedIndices } from './indices.js';
 export * as init from './init.js';
