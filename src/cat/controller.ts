@@ -11,7 +11,7 @@ import { GateState, type GateRecord } from './gate-state.js';
 import { buildStructureGraph } from './graph.js';
 import type { StructureGraph } from './graph-types.js';
 import type { CatOptions } from './options.js';
-import { applyEvents, type PruneEvent, type SurgeryFollower } from './surgery.js';
+import { applyEvents, silenceUnits, type PruneEvent, type SurgeryFollower } from './surgery.js';
 import { coefficients, complexityShares, isRemovable, isSettled, projectedStep, type Baseline, type Shares } from './update.js';
 
 export interface CatSchedule {
@@ -128,11 +128,12 @@ export class CatController {
     this.rate = options.gateLr ?? 1 / Math.max(1, options.gateCrossEpochs * stepsPerEpoch);
     const target: BudgetTarget | null =
       options.targetMacs !== null ? { kind: 'macs', fraction: options.targetMacs } : options.targetParams !== null ? { kind: 'params', fraction: options.targetParams } : null;
-    this.budget =
-      target === null
-        ? null
-        : { target, schedule: { start: this.warmupSteps, rampEnd: Math.round(0.5 * totalSteps), freeze: Math.round(0.8 * totalSteps), every: 10 } };
     this.settleStep = Math.round((1 - options.settleFraction) * totalSteps);
+    // Gamma holds the target from the ramp's end, then stays fixed for the last quarter of the time
+    // before the settle step, so the remaining gates settle at 0 or 1.
+    const rampEnd = Math.round(options.pruneBy * totalSteps);
+    const freeze = Math.round(rampEnd + 0.75 * (this.settleStep - rampEnd));
+    this.budget = target === null ? null : { target, schedule: { start: this.warmupSteps, rampEnd, freeze, every: 10 } };
     this.multipliers = new GateMultipliers(model, options.perExampleGates, options.linearisation);
     if (this.settled === null) this.multipliers.install(this.graph, this.gates);
   }
@@ -332,12 +333,23 @@ export class CatController {
     if (this.settled !== null) return this.settled;
     const nonBinary = this.gates.count((t) => !isSettled(t));
     const interior = this.gates.count((t) => t > 0 && t < 1);
+    // While training goes on after the settle step, kept widths stay rounded to --width-multiple (the
+    // fast widths): the spare units join the network, silenced, and fine-tuning may use them. A
+    // network settled when training ends has nothing to learn them with, so they go.
+    const rounded = step < this.schedule.totalSteps && this.options.widthMultiple > 1;
     // Without a budget, the rounded network keeps the expected cost of the gated one: thetas that
     // rest inside (0, 1) stand for a fraction of their structures, and rounding each at 0.5 would
     // keep a group whose units all rest at 0.7 whole.
-    const off = this.landOnBudget(this.budget?.target ?? { kind: 'cost', fraction: this.costFraction(this.expected()) });
-    const events = this.gates.groups.size + this.gates.blocks.size > 0 ? this.decide(step, off, false) : [];
+    const off = this.landOnBudget(this.budget?.target ?? { kind: 'cost', fraction: this.costFraction(this.expected()) }, rounded);
+    const events = this.gates.groups.size + this.gates.blocks.size > 0 ? this.decide(step, off, rounded) : [];
     this.apply(events, follower);
+    for (const group of this.graph.groups) {
+      const record = this.gates.groups.get(group.id);
+      if (record === undefined) continue;
+      const spares = record.spare.flatMap((spare, i) => (spare === 1 ? [i] : []));
+      if (spares.length > 0) silenceUnits(this.model, group, spares);
+      record.spare.fill(0);
+    }
     for (const record of [...this.gates.groups.values(), ...this.gates.blocks.values()]) {
       record.theta = record.theta.map((t) => (t >= 0.5 ? 1 : 0));
     }
@@ -351,11 +363,11 @@ export class CatController {
    * rounding at 0.5, the lowest thetas go off while the cost is over the target, or the highest thetas
    * below 0.5 come back while the cost stays under it. Returns which gates are off.
    */
-  private landOnBudget(target: { kind: CostKind; fraction: number }): (record: GateRecord, i: number) => boolean {
+  private landOnBudget(target: { kind: CostKind; fraction: number }, roundWidths: boolean): (record: GateRecord, i: number) => boolean {
     const gates = this.gateList((record, i) => record.spare[i] !== 1);
     const off = new OffSet();
     for (const g of gates) if (g.theta < 0.5) off.add(g.record, g.i);
-    const cost = (): number => this.costWithout(off, target.kind);
+    const cost = (): number => this.costWithout(off, target.kind, roundWidths);
     const byTheta = [...gates].sort((a, b) => a.theta - b.theta);
     // Lowest theta off first while over the target...
     for (const g of byTheta) {
@@ -386,7 +398,7 @@ export class CatController {
     const off = new OffSet();
     for (const c of candidates) {
       off.add(c.record, c.i);
-      if (this.costWithout(off, kind) < floor) {
+      if (this.costWithout(off, kind, true) < floor) {
         off.delete(c.record, c.i);
         break;
       }
@@ -405,10 +417,27 @@ export class CatController {
     return gates;
   }
 
-  /** The cost of the network with the gates in `off` and the spare units removed, everything else kept. */
-  private costWithout(off: OffSet, kind: CostKind): number {
+  /**
+   * The cost of the network with the gates in `off` and the spare units removed, everything else
+   * kept. With `roundWidths`, each group's kept width is rounded up to --width-multiple as surgery
+   * will round it, so decisions see the network that will actually train.
+   */
+  private costWithout(off: OffSet, kind: CostKind, roundWidths = false): number {
+    const multiple = roundWidths ? this.options.widthMultiple : 1;
     const kept = (record: GateRecord): number[] => record.theta.map((_, i) => (record.spare[i] === 1 || off.has(record, i) ? 0 : 1));
-    const units = new Map([...this.gates.groups].map(([id, r]) => [id, kept(r)] as const));
+    const rounded = (record: GateRecord): number[] => {
+      const units = kept(record);
+      const alive = units.reduce((a, b) => a + b, 0);
+      let extra = alive === 0 ? 0 : Math.min(units.length, Math.ceil(alive / multiple) * multiple) - alive;
+      for (let i = 0; i < units.length && extra > 0; i++) {
+        if (units[i] === 0) {
+          units[i] = 1;
+          extra--;
+        }
+      }
+      return units;
+    };
+    const units = new Map([...this.gates.groups].map(([id, r]) => [id, rounded(r)] as const));
     const blocks = new Map([...this.gates.blocks].map(([id, r]) => [id, kept(r)[0] as number] as const));
     return this.measure(kind, expectedComplexity(this.graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) }));
   }

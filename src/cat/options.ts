@@ -41,6 +41,8 @@ export interface CatOptions {
   widthMultiple: number;
   /** Final fraction of training in which the rounded, pruned network trains without gates. */
   settleFraction: number;
+  /** With a budget: the fraction of training by which the expected cost reaches the target. */
+  pruneBy: number;
 }
 
 export const DEFAULT_CAT: CatOptions = {
@@ -63,6 +65,7 @@ export const DEFAULT_CAT: CatOptions = {
   gateScaling: 'share',
   widthMultiple: 8,
   settleFraction: 0.1,
+  pruneBy: 0.5,
 };
 
 /** Every problem with a CAT configuration, each naming the option and the value. */
@@ -86,6 +89,8 @@ export function catProblems(o: CatOptions, epochs: number): string[] {
   check(o.patienceEpochs >= 0, `--patience-epochs must be >= 0, got ${o.patienceEpochs}`);
   check(Number.isInteger(o.widthMultiple) && o.widthMultiple >= 1, `--width-multiple must be an integer >= 1, got ${o.widthMultiple}`);
   check(o.settleFraction >= 0 && o.settleFraction < 1, `--settle-fraction must be in [0, 1), got ${o.settleFraction}`);
+  const warmupEnd = o.gateWarmupEpochs / epochs;
+  check(o.pruneBy > warmupEnd && o.pruneBy <= 1 - o.settleFraction, `--prune-by must be after the gate warm-up (${warmupEnd.toFixed(2)} of training) and no later than the settle step (${(1 - o.settleFraction).toFixed(2)}), got ${o.pruneBy}`);
   if ((o.targetMacs !== null || o.targetParams !== null) && o.strength === 0) problems.push('a budget target needs --strength > 0 (it is the starting gamma)');
   return problems;
 }

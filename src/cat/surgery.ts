@@ -1,7 +1,8 @@
 // Physical removal (method.md section 4, step 7), written once against the structure graph: a unit
 // group shrinks its producer's outputs, its norms and every consumer's inputs in one call, and a
 // removed block becomes its shortcut. The optimiser follows through the returned slices.
-import { ResidualBlock, flattenedIndices, keep, type Module, type Parameter, type ParameterSlice } from '../nn/index.js';
+import * as E from '../engine/index.js';
+import { Conv2d, Linear, ResidualBlock, flattenedIndices, keep, type Module, type Parameter, type ParameterSlice } from '../nn/index.js';
 import type { StructureGraph, UnitGroup } from './graph-types.js';
 
 /** One structural change, as plain data: stored in checkpoints and replayed on resume. */
@@ -25,6 +26,22 @@ export function keepUnits(model: Module, group: UnitGroup, indices: readonly num
     slices.push(...keep(model.getSubmodule(consumer.module), 'inputs', columns));
   }
   return slices;
+}
+
+/**
+ * Zeroes the weights through which a group's consumers read units `indices`. The network computes
+ * exactly what it did while those units were gated off, and training can then put them to use: how
+ * the spare units that round a width up to a fast multiple join the network when the gates settle.
+ */
+export function silenceUnits(model: Module, group: UnitGroup, indices: readonly number[]): void {
+  E.noGrad(() => {
+    for (const consumer of group.consumers) {
+      const layer = model.getSubmodule(consumer.module);
+      if (!(layer instanceof Conv2d || layer instanceof Linear)) throw new Error(`cannot silence inputs of ${consumer.module}, a ${layer.kind}`);
+      const columns = consumer.expand === 1 ? indices : flattenedIndices(indices, consumer.expand);
+      for (const column of columns) E.zero_(layer.weight.value.narrow(1, column, 1));
+    }
+  });
 }
 
 /** Removes a residual block's branch; returns the parameters it freed. */

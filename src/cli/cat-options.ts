@@ -26,6 +26,7 @@ export interface CatCliOptions {
   gateScaling: CatOptions['gateScaling'];
   widthMultiple: number;
   settleFraction: number;
+  pruneBy: number;
 }
 
 /** CLI option key -> CatOptions field, for the resume conflict check. */
@@ -49,6 +50,7 @@ export const CAT_OPTION_FIELDS: Record<string, keyof CatOptions> = {
   gateScaling: 'gateScaling',
   widthMultiple: 'widthMultiple',
   settleFraction: 'settleFraction',
+  pruneBy: 'pruneBy',
 };
 
 const nonNegative = (name: string) => numberIn(name, 0, 1e6);
@@ -81,8 +83,9 @@ export function addCatOptions(command: Command): Command {
     .option('--layer-estimator <name>', "layer-gate gradient: 'linear' (derivative) or 'two-point' (one extra forward per block)", oneOf('--layer-estimator', ['linear', 'two-point'] as const), d.layerEstimator)
     .option('--linearisation <name>', "how a drawn gate's derivative estimates its effect: 'trapezoid' (reweighted by the draw's probability) or 'tangent' (the plain derivative)", oneOf('--linearisation', ['trapezoid', 'tangent'] as const), d.linearisation)
     .option('--gate-scaling <name>', "step of each gate divided by its own complexity share ('share') or the mean share ('none')", oneOf('--gate-scaling', ['share', 'none'] as const), d.gateScaling)
-    .option('--width-multiple <n>', 'while training, round kept widths up to a multiple of n (spares held at 0, removed at the end)', positiveInt('--width-multiple'), d.widthMultiple)
-    .option('--settle-fraction <f>', 'final fraction of training in which the gates are rounded and the pruned network trains deterministically', numberIn('--settle-fraction', 0, 0.99), d.settleFraction);
+    .option('--width-multiple <n>', 'while training, round kept widths up to a multiple of n (spares held at 0; they join the network when the gates settle, or go if training ends first)', positiveInt('--width-multiple'), d.widthMultiple)
+    .option('--settle-fraction <f>', 'final fraction of training in which the gates are rounded and the pruned network trains deterministically', numberIn('--settle-fraction', 0, 0.99), d.settleFraction)
+    .option('--prune-by <f>', 'with a budget: fraction of training by which the expected cost reaches the target (earlier is cheaper to train)', fraction('--prune-by'), d.pruneBy);
 }
 
 /**
@@ -115,5 +118,6 @@ export function toCatOptions(o: CatCliOptions, epochs: number, isDefault: (optio
     gateScaling: o.gateScaling,
     widthMultiple: o.widthMultiple,
     settleFraction: o.settleFraction,
+    pruneBy: o.pruneBy,
   };
 }

@@ -123,7 +123,7 @@ test(
 test(
   '--min-units and --protect are recorded in the config and honoured by surgery',
   withDir(async (dir) => {
-    const cat = { ...fastCat, strength: 1e4, minUnits: 3, protect: ['3'] };
+    const cat = { ...fastCat, strength: 1e4, minUnits: 3, protect: ['3'], widthMultiple: 1 };
     await trainRun(catConfig({ cat }), dir, { progress: false, datasets: mnistLike });
     const saved = readJson<{ cat: typeof cat }>(path.join(dir, 'config.json')).cat;
     assert.deepEqual([saved.minUnits, saved.protect], [3, ['3']]);
@@ -156,9 +156,22 @@ test('the two-point layer estimator leaves BatchNorm statistics as they were and
 test(
   'a budget lands the saved network just under the target',
   withDir(async (dir) => {
-    await trainRun(catConfig({ epochs: 5, cat: { ...fastCat, targetParams: 0.4 } }), dir, { progress: false, datasets: mnistLike });
+    await trainRun(catConfig({ epochs: 5, cat: { ...fastCat, targetParams: 0.4, widthMultiple: 1 } }), dir, { progress: false, datasets: mnistLike });
     const summary = readJson<RunSummary>(path.join(dir, 'summary.json'));
     const fraction = summary.final.params / summary.baseline.params;
     assert.ok(fraction <= 0.4 && fraction >= 0.4 * 0.97, `final parameters are ${fraction} of the dense network`);
+  }),
+);
+
+test(
+  'with widths rounded to a multiple, the settled network keeps the multiple and stays within the budget',
+  withDir(async (dir) => {
+    await trainRun(catConfig({ epochs: 5, cat: { ...fastCat, targetParams: 0.4, widthMultiple: 8 } }), dir, { progress: false, datasets: mnistLike });
+    const summary = readJson<RunSummary>(path.join(dir, 'summary.json'));
+    const fraction = summary.final.params / summary.baseline.params;
+    // One step of 8 units of the first layer is 2.4% of lenet300's parameters: the landing is that coarse.
+    assert.ok(fraction <= 0.4 && fraction >= 0.4 - 2 * 0.024, `final parameters are ${fraction} of the dense network`);
+    const architecture = readJson<Architecture>(path.join(dir, 'architecture.json'));
+    for (const group of architecture.groups) assert.equal(group.width % 8, 0, `${group.id} is ${group.width} wide`);
   }),
 );
