@@ -68,7 +68,7 @@ export function addCatOptions(command: Command): Command {
     .option('--strength <gamma>', 'CAT: accuracy vs complexity (gamma); larger prunes more, 0 trains the dense network', nonNegative('--strength'), d.strength)
     .option('--dense', 'train without pruning (same as --strength 0)')
     .option('--layer-preference <alpha>', 'CAT: layers vs units (alpha); > 1 favours removing whole residual blocks', numberIn('--layer-preference', 0, 1e6, { exclusiveMin: true }), d.layerPreference)
-    .option('--flops-share <beta>', 'CAT: weight of MACs (1) against parameters (0) in the cost (beta)', numberIn('--flops-share', 0, 1), d.flopsShare)
+    .option('--flops-share <beta>', 'CAT: weight of MACs (1) against parameters (0) in the cost (beta); default 0.5, or 1 with --target-macs and 0 with --target-params', numberIn('--flops-share', 0, 1), d.flopsShare)
     .option('--target-macs <fraction>', 'prune to this fraction of the dense MACs (gamma is adjusted during training)', fraction('--target-macs'))
     .option('--target-params <fraction>', 'prune to this fraction of the dense parameters', fraction('--target-params'))
     .option('--units-only', 'ablation: prune units/filters only (layer gates fixed at 1)')
@@ -101,7 +101,8 @@ export function toCatOptions(o: CatCliOptions, epochs: number, isDefault: (optio
   return {
     strength: o.strength,
     layerPreference: o.layerPreference,
-    flopsShare: o.flopsShare,
+    // A budget names the cost that matters; unless told otherwise, the gates weigh that cost alone.
+    flopsShare: isDefault('flopsShare') && o.targetMacs !== undefined ? 1 : isDefault('flopsShare') && o.targetParams !== undefined ? 0 : o.flopsShare,
     targetMacs: o.targetMacs ?? null,
     targetParams: o.targetParams ?? null,
     unitsOnly: o.unitsOnly === true,

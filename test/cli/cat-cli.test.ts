@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { DEFAULT_CAT } from '../../src/cat/index.js';
+import { toCatOptions, type CatCliOptions } from '../../src/cli/cat-options.js';
 import { runCli } from '../../src/cli/program.js';
 import { registerModel } from '../../src/models/index.js';
 import { DEFAULT_CONFIG } from '../../src/train/config.js';
@@ -43,6 +44,16 @@ test('invalid CAT options exit 2 with a message naming the option', () => {
     assert.equal(status, 2, `${args.join(' ')} exited ${status}: ${stderr}`);
     assert.match(stderr, message, args.join(' '));
   }
+});
+
+test('a budget makes its own cost the one the gates weigh, unless --flops-share is given', () => {
+  const flags: CatCliOptions = { ...DEFAULT_CAT, targetMacs: undefined, targetParams: undefined, gateLr: undefined, protect: [] };
+  const share = (o: Partial<CatCliOptions>, given: string[] = []): number | undefined =>
+    toCatOptions({ ...flags, ...o }, 15, (option) => !given.includes(option))?.flopsShare;
+  assert.equal(share({}), 0.5);
+  assert.equal(share({ targetMacs: 0.5 }), 1);
+  assert.equal(share({ targetParams: 0.5 }), 0);
+  assert.equal(share({ targetMacs: 0.5, flopsShare: 0.3 }, ['flopsShare']), 0.3);
 });
 
 test('--resume names the flags that contradict the run and changes nothing', () => {
