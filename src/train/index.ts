@@ -1,0 +1,17 @@
+// Training: runs, trainers, the optimiser, schedules, checkpoints and run directories.
+export { trainRun, type NetworkSpec, type TrainRunOptions, type TrainRunResult } from './run.js';
+export { DEFAULT_CONFIG, configProblems, type TrainConfig, type ScheduleName } from './config.js';
+export { Trainer, evaluateModel, batchToTensors, type TrainerOptions, type TrainableModel, type BatchSource, type HostBatch } from './trainer.js';
+export { CatTrainer, withFrozenNormStatistics } from './cat-trainer.js';
+export { Sgd, type SgdOptions, type ParameterGroup, type ParameterHolder } from './sgd.js';
+export { cosineSchedule, stepSchedule, constantSchedule, type LrSchedule, type ScheduleOptions } from './schedule.js';
+export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type RunPosition } from './checkpoint.js';
+export { RunDirectory, RunDirectoryError, RUN_FILES } from './run-dir.js';
+export { loadRunNetwork, type LoadedRun, type DataShape } from './load-run.js';
+export { type RunSummary } from './summary.js';
+export { type Callback, type RunState, type BatchLogs, type EpochLogs } from './callback.js';
+export { Checkpointer } from './callbacks/checkpointer.js';
+export { JsonlLog } from './callbacks/jsonl-log.js';
+export { NanGuard, NonFiniteLossError } from './callbacks/nan-guard.js';
+export { MetricAccumulator, type EvalMetrics } from './metrics.js';
+export { makeModel, makeOptimizer, makeSchedule, makeLoaders } from './setup.js';
