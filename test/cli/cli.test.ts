@@ -37,7 +37,7 @@ test('bad arguments exit 2 with a message naming the problem', () => {
     [['info', '--model', 'resnet21'], /unknown model 'resnet21'/],
     [['train', '--model', 'resnet20', '--data', 'cifar10:/x', '--out', '/tmp/x', '--epochs', '0'], /--epochs must be a positive integer/],
     [['train', '--model', 'resnet20', '--data', 'cifar10:/x', '--out', '/tmp/x', '--lr', 'fast'], /--lr must be a number/],
-    [['train', '--model', 'resnet20', '--data', 'imagenet', '--out', '/tmp/x'], /dataset|spec/i],
+    [['train', '--model', 'resnet20', '--data', 'imagenet', '--out', '/tmp/x'], /unknown dataset 'imagenet'; valid forms: mnist/],
     [['train', '--model', 'resnet20', '--data', 'mnist', '--out', '/tmp/x', '--schedule', 'step'], /--milestones/],
     [['train', '--model', 'resnet20', '--data', 'mnist', '--out', '/tmp/x', '--device', 'tpu'], /unknown device 'tpu'/],
     [['bench', 'train', '--model', 'resnet20', '--steps', '0'], /--steps must be a positive integer/],

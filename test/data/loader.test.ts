@@ -148,16 +148,16 @@ describe('DataLoader', () => {
     assert.throws(() => loader({ augment: { padding: -1, flip: true } }), /augment\.padding is -1/);
   });
 
-  test('CIFAR batch-128 augmentation cost (reported, loosely bounded)', (t) => {
+  test('CIFAR batch-128 augmentation fills every batch in both layouts', () => {
+    // Its speed is a benchmark question (bench/), not a test's: here only what it produces.
     const cifar = synthetic(1024, 32);
     for (const layout of ['nchw', 'nhwc'] as const) {
       const l = loader({ workers: 0, batchSize: 128, layout }, cifar);
-      l.batch(0, 0); // warm up the JIT
-      const started = performance.now();
-      for (let i = 0; i < 8; i++) l.batch(1, i);
-      const ms = (performance.now() - started) / 8;
-      t.diagnostic(`${layout}: ${ms.toFixed(2)} ms per batch of 128 32x32x3 (pad-4 crop, flip, normalise)`);
-      assert.ok(ms < 50, `${ms} ms per batch`);
+      for (let i = 0; i < 8; i++) {
+        const batch = l.batch(1, i);
+        assert.equal(batch.size, 128, `${layout} batch ${i}`);
+        assert.ok(batch.images.some((v) => v !== 0), `${layout} batch ${i} has pixels`);
+      }
     }
   });
 });
