@@ -30,10 +30,18 @@ export type ModuleClass<M extends Module> = abstract new (...args: never[]) => M
 
 const registry = new Map<ModuleClass<Module>, SurgeryHandler<Module>>();
 
-/** Registers (or replaces) the surgery of a module class; subclasses inherit it unless they register their own. */
-export function registerSurgery<M extends Module>(kind: ModuleClass<M>, handler: SurgeryHandler<M>): void {
+/**
+ * Registers (or replaces) the surgery of a module class; subclasses inherit it unless they register
+ * their own. Returns a function that puts back what was registered before (for scoped use in tests).
+ */
+export function registerSurgery<M extends Module>(kind: ModuleClass<M>, handler: SurgeryHandler<M>): () => void {
+  const previous = registry.get(kind);
   // Sound: surgeryFor only hands this handler modules that are instances of `kind`.
   registry.set(kind, handler as unknown as SurgeryHandler<Module>);
+  return () => {
+    if (previous === undefined) registry.delete(kind);
+    else registry.set(kind, previous);
+  };
 }
 
 /** The handler for a module, found through its class chain, or undefined. */

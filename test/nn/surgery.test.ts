@@ -152,7 +152,7 @@ test('a new module kind joins surgery with one registerSurgery call', () => {
       return x.mul(this.scale.value);
     }
   }
-  registerSurgery(Scale, {
+  const unregister = registerSurgery(Scale, {
     outputs: {
       width: (m) => m.scale.value.size(0),
       keep: (m, indices) => {
@@ -166,5 +166,7 @@ test('a new module kind joins surgery with one registerSurgery call', () => {
   keep(s, 'outputs', [0, 2]);
   assert.equal(widthOf(s, 'outputs'), 2);
   assert.throws(() => keep(s, 'inputs', [0]), /no 'inputs' surgery is registered for Scale/);
+  unregister();
+  assert.ok(!canKeep(s, 'outputs'), 'unregistering leaves no trace for the other tests');
   s.dispose();
 });
