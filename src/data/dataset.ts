@@ -49,3 +49,16 @@ export function checkDataset(dataset: ImageDataset): ImageDataset {
   }
   return dataset;
 }
+
+/** The first `count` images of a dataset, copied onto shared memory (a pilot's training set). */
+export function firstImages(dataset: ImageDataset, count: number): ImageDataset {
+  if (!Number.isInteger(count) || count < 1 || count > dataset.count) {
+    throw new RangeError(`dataset ${dataset.name}: cannot take the first ${count} of its ${dataset.count} images; choose 1 to ${dataset.count}`);
+  }
+  const imageBytes = dataset.height * dataset.width * dataset.channels;
+  const images = sharedBytes(count * imageBytes);
+  images.set(dataset.images.subarray(0, count * imageBytes));
+  const labels = sharedLabels(count, dataset.numClasses);
+  labels.set(dataset.labels.subarray(0, count));
+  return { ...dataset, images, labels, count };
+}

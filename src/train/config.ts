@@ -28,6 +28,8 @@ export interface TrainConfig {
   evalBatchSize: number;
   /** Side of the square images an image-folder dataset is resized to. */
   imageSize: number;
+  /** Train on the first N training images only (a quick pilot); null: all of them. */
+  trainSubset: number | null;
   /** Complexity-Aware Training settings; null trains the dense network. */
   cat: CatOptions | null;
 }
@@ -51,6 +53,7 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   channelsLast: true,
   evalBatchSize: 500,
   imageSize: 224,
+  trainSubset: null,
   cat: null,
 };
 

@@ -1,7 +1,7 @@
 // Builds the pieces of a run from its config: data loaders, model, optimiser with weight-decay groups,
 // and the learning-rate schedule.
 import * as E from '../engine/index.js';
-import { DataLoader, loadDataset, type ImageDataset } from '../data/index.js';
+import { DataLoader, firstImages, loadDataset, type ImageDataset } from '../data/index.js';
 import { createModel, defaultInputShape } from '../models/index.js';
 import type { Module, Parameter } from '../nn/index.js';
 import type { TrainConfig } from './config.js';
@@ -86,7 +86,9 @@ function adoptNetwork(config: TrainConfig, network: Module): Module {
 export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; test: ImageDataset }, network?: Module): RunParts {
   E.manualSeed(config.seed);
   const loadOptions = { imageSize: config.imageSize };
-  const dataset = datasets ?? { train: loadDataset(config.data, 'train', loadOptions), test: loadDataset(config.data, 'test', loadOptions) };
+  const loaded = datasets ?? { train: loadDataset(config.data, 'train', loadOptions), test: loadDataset(config.data, 'test', loadOptions) };
+  const subset = config.trainSubset ?? null;
+  const dataset = subset === null ? loaded : { ...loaded, train: firstImages(loaded.train, subset) };
   const model = network === undefined ? makeModel(config, dataset.train) : adoptNetwork(config, network);
   const loaders = makeLoaders(config, dataset.train, dataset.test);
   return {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,7 +89,8 @@ test('Ctrl-C writes a checkpoint and exits 130; --resume finishes the run', asyn
     const run = path.join(root, 'run');
     const { spawn } = await import('node:child_process');
     const { existsSync } = await import('node:fs');
-    const child = spawn(process.execPath, [cli, 'train', '--model', 'lenet300', '--data', 'mnist', '--epochs', '3', '--batch-size', '256', '--workers', '0', '--no-channels-last', '--out', run, '--quiet'], {
+    // 8192 images in batches of 64: an epoch of 128 steps, long enough to be interrupted inside.
+    const child = spawn(process.execPath, [cli, 'train', '--model', 'lenet300', '--data', 'mnist', '--train-subset', '8192', '--epochs', '3', '--batch-size', '64', '--workers', '0', '--no-channels-last', '--out', run, '--quiet'], {
       env: { ...process.env, CATRAIN_THREADS: '1' },
     });
     let stderr = '';
@@ -105,9 +106,12 @@ test('Ctrl-C writes a checkpoint and exits 130; --resume finishes the run', asyn
     assert.equal(status, 130, stderr);
     assert.match(stderr, /checkpoint written/);
     assert.ok(!readdirSync(run).includes('model.safetensors'), 'an interrupted run has no final model');
+    const epochs = (): number[] => readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { epoch: number }).epoch);
+    assert.deepEqual(epochs(), [1], 'interrupted inside the second epoch: only the first is logged');
     const resumed = catrain('train', '--resume', '--out', run, '--quiet');
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.ok(readdirSync(run).includes('model.safetensors'));
+    assert.deepEqual(epochs(), [1, 2, 3], 'the resumed run finishes the second epoch and the third');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

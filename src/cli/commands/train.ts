@@ -134,6 +134,7 @@ export function trainCommand(): Command {
     .option('--no-channels-last', 'train in the plain NCHW layout instead of channels-last')
     .option('--eval-batch-size <n>', 'evaluation batch size', positiveInt('--eval-batch-size'), d.evalBatchSize)
     .option('--image-size <n>', 'folder datasets: side the images are resized to', positiveInt('--image-size'), d.imageSize)
+    .option('--train-subset <n>', 'train on the first n training images only (a quick pilot; the test set stays whole)', positiveInt('--train-subset'))
     .option('--threads <n>', 'libtorch intra-op threads (default: all cores)', positiveInt('--threads'))
     .option('--quiet', 'no progress output');
   return addCatOptions(command).action(async (options: TrainOptions, self: Command) => {
