@@ -1,7 +1,7 @@
 // A run directory: config.json, log.jsonl, checkpoint.safetensors, model.safetensors,
 // architecture.json, summary.json.
 // Files are written whole (temporary file, then rename), so an interrupted run never leaves one torn.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const RUN_FILES = {
@@ -14,6 +14,9 @@ export const RUN_FILES = {
 } as const;
 
 type JsonFile = 'config' | 'summary' | 'architecture';
+
+/** Names of the temporary files that whole-file writes go through (`NAME.tmp-PID[-RANDOM]`). */
+const TEMPORARY = /\.tmp-\d+(-[0-9a-f]+)?$/;
 
 /** A run directory that cannot be used as asked (the CLI reports it as a run-directory problem). */
 export class RunDirectoryError extends Error {
@@ -31,9 +34,19 @@ export class RunDirectory {
     return existsSync(this.file('checkpoint'));
   }
 
-  /** Throws unless the directory can hold a new run: absent, or empty. */
+  /**
+   * A run that failed before its first checkpoint: its config.json (and perhaps an empty log) but
+   * nothing trained. It can be started again, by `train` or by `train --resume`.
+   */
+  get isUnstarted(): boolean {
+    if (!existsSync(this.dir) || this.hasCheckpoint || !existsSync(this.file('config'))) return false;
+    const known = new Set<string>([RUN_FILES.config, RUN_FILES.log]);
+    return readdirSync(this.dir).every((entry) => known.has(entry) || TEMPORARY.test(entry)) && this.readLog().length === 0;
+  }
+
+  /** Throws unless the directory can hold a new run: absent, empty, or a run that never started. */
   checkFresh(): void {
-    if (existsSync(this.dir)) {
+    if (existsSync(this.dir) && !this.isUnstarted) {
       const entries = readdirSync(this.dir);
       if (entries.includes(RUN_FILES.config) || entries.includes(RUN_FILES.checkpoint)) {
         throw new RunDirectoryError(`${this.dir} already holds a run: pass --resume to continue it, or choose another --out`);
@@ -42,17 +55,29 @@ export class RunDirectory {
     }
   }
 
-  /** Creates the directory for a new run after checkFresh(). */
+  /** Creates the directory for a new run after checkFresh(), clearing what a run that never started left. */
   createFresh(): void {
     this.checkFresh();
+    if (existsSync(this.dir)) for (const entry of readdirSync(this.dir)) rmSync(path.join(this.dir, entry), { force: true });
     mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Removes temporary files that a killed write left behind (they are never read). */
+  removeTemporaries(): void {
+    if (!existsSync(this.dir)) return;
+    for (const entry of readdirSync(this.dir)) if (TEMPORARY.test(entry)) rmSync(path.join(this.dir, entry), { force: true });
   }
 
   writeJson(name: JsonFile, value: unknown): void {
     const target = this.file(name);
     const temporary = `${target}.tmp-${process.pid}`;
-    writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-    renameSync(temporary, target);
+    try {
+      writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+      renameSync(temporary, target);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
   }
 
   readJson<T>(name: JsonFile): T {
@@ -65,19 +90,44 @@ export class RunDirectory {
     }
   }
 
-  /** The epoch records of log.jsonl; a torn last line (a kill mid-write) is skipped. */
+  /**
+   * The epoch records of log.jsonl. A torn last line (a kill mid-write) is skipped with a warning;
+   * a torn line before the last means the file was damaged otherwise, and is an error.
+   */
   readLog(): Record<string, unknown>[] {
     const file = this.file('log');
     if (!existsSync(file)) return [];
+    const lines = readFileSync(file, 'utf8').split('\n');
     const records: Record<string, unknown>[] = [];
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
       try {
         records.push(JSON.parse(line) as Record<string, unknown>);
       } catch {
-        // Only a last line can be torn: appends are whole lines.
+        const last = lines.slice(i + 1).every((rest) => rest.trim() === '');
+        if (!last) throw new RunDirectoryError(`${file}: line ${i + 1} is not valid JSON; only a last line can be torn by an interrupted write, so the log was damaged otherwise`);
+        process.emitWarning(`${file}: skipped a torn last line (the run was killed while writing it)`);
       }
-    }
+    });
     return records;
+  }
+
+  /**
+   * Before a resume: keeps the log's records of the epochs the checkpoint has (a kill between the log
+   * line and the checkpoint would otherwise log an epoch twice), drops a torn last line, and rewrites
+   * the file whole, so the resumed run appends to clean lines.
+   */
+  trimLog(epochsDone: number): void {
+    const file = this.file('log');
+    if (!existsSync(file)) return;
+    const kept = this.readLog().filter((record) => Number(record.epoch) <= epochsDone);
+    const temporary = `${file}.tmp-${process.pid}`;
+    try {
+      writeFileSync(temporary, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
+      renameSync(temporary, file);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
   }
 }

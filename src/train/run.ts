@@ -82,9 +82,12 @@ function restore(parts: RunParts, out: RunDirectory, inputShape: readonly number
 
 export async function trainRun(config: TrainConfig, outDir: string, options: TrainRunOptions = {}): Promise<TrainRunResult> {
   const out = new RunDirectory(outDir);
+  // A run that failed before its first checkpoint is started again from its saved settings.
+  const resume = options.resume === true && !out.isUnstarted;
   if (options.resume === true) {
-    if (!out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
-    config = out.readJson<TrainConfig>('config');
+    if (!resume) config = out.readJson<TrainConfig>('config');
+    else if (!out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
+    else config = out.readJson<TrainConfig>('config');
     // A run written before an option existed ran with that option's default.
     if (config.cat !== null) config = { ...config, cat: { ...DEFAULT_CAT, ...config.cat } };
   } else {
@@ -98,11 +101,15 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
   let cat: CatController | null = null;
   const started = performance.now();
   try {
-    if (options.resume !== true) {
+    if (!resume) {
       out.createFresh();
       out.writeJson('config', config);
     }
-    const restored = options.resume === true ? restore(parts, out, inputShape) : undefined;
+    const restored = resume ? restore(parts, out, inputShape) : undefined;
+    if (restored !== undefined) {
+      out.removeTemporaries();
+      out.trimLog(restored.position.epoch);
+    }
     const stepsPerEpoch = parts.train.batchesPerEpoch;
     const device = E.checkDevice(config.device);
     const current = E.noGrad(() => buildStructureGraph(parts.model, inputShape));

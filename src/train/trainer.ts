@@ -138,7 +138,8 @@ export class Trainer {
         await this.yieldToEventLoop();
         if (run.stopTraining) break;
       }
-      if (run.stopTraining) break;
+      // Stopped on the epoch's last batch, the epoch is complete: it is evaluated and logged before the loop ends.
+      if (run.stopTraining && run.batchInEpoch < run.batchesPerEpoch) break;
       const seconds = (performance.now() - started) / 1000;
       const test = options.test === undefined ? undefined : await this.evaluate(options.test);
       const epochLogs: EpochLogs = {

@@ -55,11 +55,13 @@ test('train refuses a directory that holds a run and leaves it untouched; eval n
   try {
     const run = path.join(root, 'run');
     mkdirSync(run);
+    // A run that trained (it has a checkpoint); one with only config.json never started and may be restarted.
     writeFileSync(path.join(run, 'config.json'), '{"model":"lenet300"}');
+    writeFileSync(path.join(run, 'checkpoint.safetensors'), 'not read');
     const train = catrain('train', '--model', 'lenet300', '--data', 'mnist', '--out', run, '--epochs', '1');
     assert.equal(train.status, 1, train.stderr);
     assert.match(train.stderr, /already holds a run.*--resume/);
-    assert.deepEqual(readdirSync(run), ['config.json']);
+    assert.deepEqual(readdirSync(run).sort(), ['checkpoint.safetensors', 'config.json']);
     const evaluation = catrain('eval', '--run', path.join(root, 'missing'));
     assert.equal(evaluation.status, 1);
     assert.match(evaluation.stderr, /config\.json is missing/);
