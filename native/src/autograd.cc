@@ -67,9 +67,12 @@ Napi::Value RetainGrad(const Napi::CallbackInfo& info) {
 
 // setGradEnabled(enabled) -> previous setting, so a JS scope can restore it.
 Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
-  const bool previous = c10::GradMode::is_enabled();
-  c10::GradMode::set_enabled(info[0].ToBoolean().Value());
-  return Napi::Boolean::New(info.Env(), previous);
+  return guarded(info, [&]() -> Napi::Value {
+    if (info.Length() < 1 || !info[0].IsBoolean()) throw Napi::TypeError::New(info.Env(), "expected a boolean at argument 0");
+    const bool previous = c10::GradMode::is_enabled();
+    c10::GradMode::set_enabled(info[0].As<Napi::Boolean>().Value());
+    return Napi::Boolean::New(info.Env(), previous);
+  });
 }
 
 Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) {

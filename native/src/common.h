@@ -75,6 +75,13 @@ inline const at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t index)
   return table().get(info[index].As<Napi::Number>().DoubleValue());
 }
 
+inline double numberArg(const Napi::CallbackInfo& info, size_t index) {
+  if (index >= info.Length() || !info[index].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), "expected a number at argument " + std::to_string(index));
+  }
+  return info[index].As<Napi::Number>().DoubleValue();
+}
+
 inline std::string stringArg(const Napi::CallbackInfo& info, size_t index) {
   if (index >= info.Length() || !info[index].IsString()) {
     throw Napi::TypeError::New(info.Env(), "expected a string at argument " + std::to_string(index));

@@ -209,18 +209,21 @@ Napi::Value OpHandle(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value OpSchema(const Napi::CallbackInfo& info) {
-  const auto index = static_cast<size_t>(info[0].As<Napi::Number>().Uint32Value());
-  std::ostringstream out;
-  out << ops().at(index).handle.schema();
-  return Napi::String::New(info.Env(), out.str());
+  return guarded(info, [&]() -> Napi::Value {
+    const double index = numberArg(info, 0);
+    if (!(index >= 0 && index < static_cast<double>(ops().size()))) throw std::invalid_argument("unknown operator index");
+    std::ostringstream out;
+    out << ops()[static_cast<size_t>(index)].handle.schema();
+    return Napi::String::New(info.Env(), out.str());
+  });
 }
 
 template <bool kReturnResults>
 Napi::Value Call(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    const auto index = static_cast<size_t>(info[0].As<Napi::Number>().Uint32Value());
-    if (index >= ops().size()) throw std::invalid_argument("unknown operator index");
-    const OpEntry& op = ops()[index];
+    const double index = numberArg(info, 0);
+    if (!(index >= 0 && index < static_cast<double>(ops().size()))) throw std::invalid_argument("unknown operator index");
+    const OpEntry& op = ops()[static_cast<size_t>(index)];
     torch::jit::Stack stack;
     stack.reserve(op.args.size());
     const size_t given = info.Length() - 1;

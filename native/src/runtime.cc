@@ -3,6 +3,8 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <malloc.h>
 
+#include <cstdint>
+
 #include "common.h"
 
 namespace catrain {
@@ -68,10 +70,15 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
 
 // tuneMalloc(mmapThreshold, trimThreshold) -> whether glibc accepted both settings.
 Napi::Value TuneMalloc(const Napi::CallbackInfo& info) {
-  const int mmapThreshold = info[0].As<Napi::Number>().Int32Value();
-  const int trimThreshold = info[1].As<Napi::Number>().Int32Value();
-  const bool ok = mallopt(M_MMAP_THRESHOLD, mmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, trimThreshold) == 1;
-  return Napi::Boolean::New(info.Env(), ok);
+  return guarded(info, [&]() -> Napi::Value {
+    const double mmapThreshold = numberArg(info, 0);
+    const double trimThreshold = numberArg(info, 1);
+    if (!(mmapThreshold >= 0 && mmapThreshold <= INT32_MAX && trimThreshold >= 0 && trimThreshold <= INT32_MAX)) {
+      throw std::invalid_argument("tuneMalloc: thresholds must be byte counts in [0, 2^31)");
+    }
+    const bool ok = mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmapThreshold)) == 1 && mallopt(M_TRIM_THRESHOLD, static_cast<int>(trimThreshold)) == 1;
+    return Napi::Boolean::New(info.Env(), ok);
+  });
 }
 
 Napi::Value ParallelInfo(const Napi::CallbackInfo& info) {

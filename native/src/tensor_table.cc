@@ -97,13 +97,15 @@ void reportExternalMemory(Napi::Env env) {
 namespace {
 
 Napi::Value Dispose(const Napi::CallbackInfo& info) {
-  const bool released = table().release(info[0].As<Napi::Number>().DoubleValue());
-  reportExternalMemory(info.Env());
-  return Napi::Boolean::New(info.Env(), released);
+  return guarded(info, [&]() -> Napi::Value {
+    const bool released = table().release(numberArg(info, 0));
+    reportExternalMemory(info.Env());
+    return Napi::Boolean::New(info.Env(), released);
+  });
 }
 
 Napi::Value IsAlive(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), table().alive(info[0].As<Napi::Number>().DoubleValue()));
+  return guarded(info, [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), table().alive(numberArg(info, 0))); });
 }
 
 Napi::Value Memory(const Napi::CallbackInfo& info) {
