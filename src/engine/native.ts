@@ -59,7 +59,7 @@ function load(): NativeAddon {
   const file = addonPath();
   if (!existsSync(file)) {
     throw new Error(
-      `catrain: the native addon is not built (${file} is missing). Run \`npm run build:native\`; ` +
+      `the native addon is not built (${file} is missing). Run \`npm run build:native\`; ` +
         'it needs libtorch: `apt-get install -y libtorch-dev libopenblas0-pthread` on Debian, or LIBTORCH=/path/to/libtorch.',
     );
   }
@@ -68,11 +68,40 @@ function load(): NativeAddon {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `catrain: cannot load the native addon ${file}: ${reason}. If a libtorch library is missing, install ` +
+      `cannot load the native addon ${file}: ${reason}. If a libtorch library is missing, install ` +
         '`libtorch-dev libopenblas0-pthread` (Debian) or rebuild with `npm run build:native` against the libtorch you have.',
       { cause: error },
     );
   }
 }
 
-export const native: NativeAddon = load();
+const startupHooks: ((addon: NativeAddon) => void)[] = [];
+
+/**
+ * Runs `hook` with the addon as soon as it is loaded (at once if it already is): process-wide
+ * settings such as the thread count. A hook that throws leaves the addon unloaded, so the error
+ * comes back on the next use instead of a half-configured engine.
+ */
+export function onAddonLoad(hook: (addon: NativeAddon) => void): void {
+  if (loaded !== null) hook(loaded);
+  else startupHooks.push(hook);
+}
+
+let loaded: NativeAddon | null = null;
+
+function ensureLoaded(): NativeAddon {
+  if (loaded !== null) return loaded;
+  const addon = load();
+  for (const hook of startupHooks) hook(addon);
+  loaded = addon;
+  native = addon;
+  return addon;
+}
+
+/**
+ * The addon. It is loaded on first use, not at import, so a program that never computes (`catrain
+ * --help`) runs without it and a missing or broken build surfaces as an error where the caller can
+ * report it. The first access replaces this binding with the addon itself, so later calls do not
+ * go through the proxy.
+ */
+export let native: NativeAddon = new Proxy({} as NativeAddon, { get: (_target, key) => Reflect.get(ensureLoaded(), key) });

@@ -1,6 +1,6 @@
 // Process-wide engine settings: threads, seeding, memory accounting, synchronisation.
 import { availableParallelism } from 'node:os';
-import { native } from './native.js';
+import { native, onAddonLoad } from './native.js';
 import { Tensor } from './tensor.js';
 
 export interface MemoryInfo {
@@ -37,18 +37,26 @@ export function setRngState(state: Tensor): void {
 export const synchronize = (): void => native.synchronize();
 export const torchVersion = (): string => native.version();
 
-// libtorch's OpenMP pool can start at one thread when the process did not set OMP_NUM_THREADS;
-// default to every core unless the user chose.
-if (process.env.OMP_NUM_THREADS === undefined && process.env.CATRAIN_THREADS === undefined) {
-  native.setNumThreads(availableParallelism());
-} else if (process.env.CATRAIN_THREADS !== undefined) {
-  setNumThreads(Number(process.env.CATRAIN_THREADS));
+/** The thread count CATRAIN_THREADS asks for, or undefined; a clear error for anything but a positive integer. */
+function threadsFromEnvironment(): number | undefined {
+  const value = process.env.CATRAIN_THREADS;
+  if (value === undefined) return undefined;
+  const threads = Number(value);
+  if (value.trim() === '' || !Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`CATRAIN_THREADS must be a positive integer (the number of compute threads), got '${value}'; unset it to use every core`);
+  }
+  return threads;
 }
 
-// Training frees and reallocates the same activation sizes every step. With glibc's defaults those
-// blocks went back to the kernel at each free and were page-faulted in again at each allocation
-// (about 50,000 faults per ResNet-20 step, 30% of its time); keeping blocks up to 32 MiB in the heap
-// and not trimming it below 1 GiB makes the steady state fault-free. CATRAIN_MALLOC_TUNING=0 turns it off.
-if (process.env.CATRAIN_MALLOC_TUNING !== '0' && process.platform === 'linux') {
-  native.tuneMalloc(32 * 1024 * 1024, 1024 * 1024 * 1024);
-}
+onAddonLoad((addon) => {
+  // libtorch's OpenMP pool can start at one thread when the process did not set OMP_NUM_THREADS;
+  // default to every core unless the user chose.
+  const threads = threadsFromEnvironment();
+  if (threads !== undefined) addon.setNumThreads(threads);
+  else if (process.env.OMP_NUM_THREADS === undefined) addon.setNumThreads(availableParallelism());
+  // Training frees and reallocates the same activation sizes every step. With glibc's defaults those
+  // blocks went back to the kernel at each free and were page-faulted in again at each allocation
+  // (about 50,000 faults per ResNet-20 step, 30% of its time); keeping blocks up to 32 MiB in the heap
+  // and not trimming it below 1 GiB makes the steady state fault-free. CATRAIN_MALLOC_TUNING=0 turns it off.
+  if (process.env.CATRAIN_MALLOC_TUNING !== '0' && process.platform === 'linux') addon.tuneMalloc(32 * 1024 * 1024, 1024 * 1024 * 1024);
+});
