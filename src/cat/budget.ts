@@ -1,4 +1,4 @@
-// Budget targeting (method.md section 6, catrain's extension): gamma becomes a controlled variable
+// Budget targeting (docs/method.md section 6, catrain's extension): gamma becomes a controlled variable
 // that steers the expected cost along a path from 1 (end of gate warm-up) to the target (at
 // `rampEnd`), then holds it there until `freeze`, after which gamma stays fixed so the remaining
 // gates settle to 0 or 1.
@@ -16,7 +16,7 @@ export interface BudgetSchedule {
   every: number;
 }
 
-/** Aim a little under the target: a network over budget fails the user's constraint (method.md section 6). */
+/** Aim a little under the target: a network over budget fails the user's constraint (docs/method.md section 6). */
 export const BUDGET_MARGIN = 0.01;
 /** Largest relative change of gamma per adjustment. */
 const MAX_CHANGE = 0.03;

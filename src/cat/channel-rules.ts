@@ -1,4 +1,4 @@
-// How each operator moves channel groups (method.md section 7): one small rule per op kind.
+// How each operator moves channel groups (docs/method.md section 7): one small rule per op kind.
 // Anything not listed fixes the groups it reads: an op catrain does not understand is never pruned
 // through, so an unknown network trains correctly, only with fewer prunable groups.
 

@@ -1,5 +1,5 @@
 // Expected MACs and parameters under independent Bernoulli gates, with exact partial derivatives
-// (method.md section 3). Every term is theta_B * a * (sum theta_in) * (sum theta_out), so it is
+// (docs/method.md section 3). Every term is theta_B * a * (sum theta_in) * (sum theta_out), so it is
 // multilinear in the thetas: a derivative is the term with that theta's factor removed, and every
 // unit of a group has the same derivative (it depends on the group only through its sum).
 import type { StructureGraph } from './graph-types.js';

@@ -1,4 +1,4 @@
-// Complexity-Aware Training of one network (method.md section 4): per step, sample the gates, and
+// Complexity-Aware Training of one network (docs/method.md section 4): per step, sample the gates, and
 // after backward update theta by the projected step with the automatic weights c_k; remove the
 // structures that meet the pruning conditions; keep the structure graph and the gates in step with
 // the shrinking network. Written once against the structure graph.
@@ -148,7 +148,7 @@ export class CatController {
     if (this.settled === null) this.multipliers.install(this.graph, this.gates);
   }
 
-  /** Each gate's reference share (the step scaling of method.md's "scale note"). */
+  /** Each gate's reference share (the step scaling of docs/method.md's "scale note"). */
   private referenceScale(raw: Shares): Shares {
     // A gate whose structure costs nothing measurable still needs a finite step.
     const floor = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([id, s]) => [id, Math.max(s, 1e-9)]));
@@ -270,7 +270,7 @@ export class CatController {
   /**
    * The structural changes for this step: blocks whose gate meets `removable`, and per group the units
    * that do, within the --min-units floor (a gated block whose units would all go is removed as a
-   * layer instead, method.md section 4 step 6). With `roundWidths`, kept widths are rounded up to
+   * layer instead, docs/method.md section 4 step 6). With `roundWidths`, kept widths are rounded up to
    * --width-multiple with spare units held at 0.
    */
   private decide(step: number, removable: (record: GateRecord, i: number) => boolean, roundWidths: boolean): PruneEvent[] {
@@ -334,7 +334,7 @@ export class CatController {
   }
 
   /**
-   * Rounds every gate at 0.5 (method.md section 4, step 9), counting those not yet settled at 0 or 1,
+   * Rounds every gate at 0.5 (docs/method.md section 4, step 9), counting those not yet settled at 0 or 1,
    * removes what is off and the spare units, and detaches the gates: from here the network is
    * deterministic and holds only the kept structures. Runs at the settle step (so the last
    * `settleFraction` of training fine-tunes the rounded network) or, at the latest, when training ends.

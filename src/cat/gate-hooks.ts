@@ -1,4 +1,4 @@
-// The gates in the forward pass (method.md section 4, steps 2-3 and 8). Each step a gate
+// The gates in the forward pass (docs/method.md section 4, steps 2-3 and 8). Each step a gate
 // configuration xi ~ Bernoulli(theta) is drawn and every gate becomes a real multiplier s = xi that
 // requires a gradient, so backward gives dL/ds_k, the linearised estimator of dE[L]/dtheta_k. In eval
 // mode each gate is theta rounded at 0.5: the network that would be deployed now.
@@ -19,7 +19,7 @@ interface StepMultipliers {
 
 /**
  * How the derivative dL/ds at the drawn s = xi becomes an estimate of E[L | xi = 1] - E[L | xi = 0].
- * - 'tangent': the derivative itself (method.md's linearised estimator). For a trained unit that is on,
+ * - 'tangent': the derivative itself (docs/method.md's linearised estimator). For a trained unit that is on,
  *   dL/ds at s = 1 is close to 0 whatever the unit's value (scaling a unit's output is scaling the
  *   next layer's weights, whose gradient is near 0), so only the rare off-draws carry signal and
  *   thetas come to rest inside (0, 1), where those draws are frequent enough.

@@ -1,5 +1,5 @@
 // The variational Bernoulli parameters theta of every gate, with the bookkeeping of the pruning
-// conditions (method.md section 4, step 6): how many steps each theta has sat at 0, and a running
+// conditions (docs/method.md section 4, step 6): how many steps each theta has sat at 0, and a running
 // mean of g + c (positive: the data no longer pulls the structure back). Plain numbers in float64,
 // so a checkpoint stores them exactly as JSON and a resumed run continues bit for bit.
 import type { StructureGraph } from './graph-types.js';

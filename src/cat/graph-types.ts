@@ -1,4 +1,4 @@
-// The structure graph (method.md sections 2 and 7): unit groups, the layers that read and write them,
+// The structure graph (docs/method.md sections 2 and 7): unit groups, the layers that read and write them,
 // and the residual blocks that can be removed as layers. Plain data derived from a trace; every CAT
 // component (complexity, gates, pruning, surgery, reports) reads it, none names an architecture.
 

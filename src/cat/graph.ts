@@ -1,4 +1,4 @@
-// Derives the structure graph from a traced forward (method.md section 7): channel groups propagate
+// Derives the structure graph from a traced forward (docs/method.md section 7): channel groups propagate
 // through the ops by the rules of channel-rules.ts, a sum of two activations joins their groups, and
 // residual blocks are the ResidualBlock modules whose branch ran. No architecture is named here.
 import { BatchNorm, ResidualBlock, canKeep, type Module } from '../nn/index.js';
@@ -300,7 +300,7 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
     const id = producers.length === 1 ? (producers[0] as string) : producers.length === 0 ? (root === 0 ? 'input' : `fixed${synthetic++}`) : producers.join('+');
     ids.set(root, id);
     const reasons = [...new Set(node.reasons)];
-    // Shortcut projections are never pruned (method.md section 2), so neither is what they read.
+    // Shortcut projections are never pruned (docs/method.md section 2), so neither is what they read.
     const shortcut = node.consumers.find((c) => sites.some((site) => within(c.module, site.shortcut)));
     if (shortcut !== undefined) reasons.push(`read by the shortcut ${shortcut.module}`);
     let gateSite: string | null = null;
@@ -394,7 +394,7 @@ function branchOutputNorm(site: BlockSite, trace: Trace, moduleOutput: ReadonlyM
 /**
  * Where a group's unit gate goes: the latest module output on the path every consumer reads, after
  * the last op that does not keep zero at zero (BatchNorm), so a 0 gate gives the consumers exact zeros
- * (method.md section 2). Returns a reason string when there is no such place.
+ * (docs/method.md section 2). Returns a reason string when there is no such place.
  */
 function findGateSite(
   prop: GroupPropagation,

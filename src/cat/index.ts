@@ -1,4 +1,4 @@
-// Complexity-Aware Training (method.md): the structure graph, expected complexity, gates, the gate
+// Complexity-Aware Training (docs/method.md): the structure graph, expected complexity, gates, the gate
 // update, budget targeting, pruning decisions and physical surgery.
 export { traceForward, type Trace, type TraceEvent, type TracedOp, type TracedModuleCall, type TracedValue } from './trace.js';
 export { buildStructureGraph, deriveStructure } from './graph.js';

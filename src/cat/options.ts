@@ -1,4 +1,4 @@
-// The settings of a CAT run: the paper's three knobs (method.md section 3: gamma, alpha, beta under
+// The settings of a CAT run: the paper's three knobs (docs/method.md section 3: gamma, alpha, beta under
 // names a user can read), catrain's budget target (section 6), and the schedule of the gate updates.
 export type LayerEstimator = 'linear' | 'two-point';
 export type GateScaling = 'share' | 'none';

@@ -1,4 +1,4 @@
-// Physical removal (method.md section 4, step 7), written once against the structure graph: a unit
+// Physical removal (docs/method.md section 4, step 7), written once against the structure graph: a unit
 // group shrinks its producer's outputs, its norms and every consumer's inputs in one call, and a
 // removed block becomes its shortcut. The optimiser follows through the returned slices.
 import * as E from '../engine/index.js';

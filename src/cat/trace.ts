@@ -1,5 +1,5 @@
 // Records one forward pass at the engine's dispatcher: every operator with the values it read and
-// wrote, and every module call with the value it returned (method.md section 7). A value is one
+// wrote, and every module call with the value it returned (docs/method.md section 7). A value is one
 // version of a tensor: an in-place op (relu_, add_) makes a new version of the same tensor, so the
 // graph stays acyclic. Which module an op belongs to is known from the parameters and buffers it
 // reads, which are registered as named values before the forward runs.

@@ -1,4 +1,4 @@
-// The gate update of one step (method.md sections 3 and 4): the automatic regularisation weights
+// The gate update of one step (docs/method.md sections 3 and 4): the automatic regularisation weights
 // c_k, the projected gradient step on theta with per-gate step scaling, and the bookkeeping of the
 // pruning conditions.
 import type { ExpectedComplexity } from './complexity.js';
@@ -72,7 +72,7 @@ function stepRecord(record: GateRecord, grads: ArrayLike<number>, c: number, eta
 
 /**
  * The projected step on every gate. `scale0` is each gate's share at the start: dividing its step by
- * it ("scale note" of method.md section 4) lets a unit and a block cross [0, 1] on similar time scales.
+ * it ("scale note" of docs/method.md section 4) lets a unit and a block cross [0, 1] on similar time scales.
  */
 export function projectedStep(
   gates: GateState,

@@ -1,4 +1,4 @@
-// The CAT options of `catrain train`: the three knobs (method.md's gamma, alpha, beta), a budget,
+// The CAT options of `catrain train`: the three knobs (docs/method.md's gamma, alpha, beta), a budget,
 // the ablations, user constraints and the gate schedule; parsed into CatOptions.
 import type { Command } from 'commander';
 import { DEFAULT_CAT, type CatOptions } from '../cat/index.js';

@@ -1,4 +1,4 @@
-// Parameter and MAC counts with the usual convention (method.md section 3): every parameter counts;
+// Parameter and MAC counts with the usual convention (docs/method.md section 3): every parameter counts;
 // MACs count only conv and linear multiply-accumulates (no BN, bias, activation or pooling).
 // Output sizes are measured, not derived: one forward of a batch of 1 under noGrad, in eval mode,
 // with forward hooks recording each counted layer's output shape. CAT's expected-complexity formulas

@@ -1,5 +1,5 @@
 // LeNet-5 for 28x28 images (MNIST), as a chain so every conv filter and hidden unit can be gated by
-// the same code that handles MLPs and VGG (method.md section 2, "plain CNN").
+// the same code that handles MLPs and VGG (docs/method.md section 2, plain CNNs).
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../nn/index.js';
 import { checkCount, type ModelOptions } from './common.js';
 

@@ -5,7 +5,7 @@ import { checkCount, type ModelOptions } from './common.js';
 /**
  * An MLP with the given layer widths, from input features to classes: mlp([784, 300, 100, 10]) is
  * Flatten, Linear(784, 300), ReLU, Linear(300, 100), ReLU, Linear(100, 10); keys '1.weight', '3.weight', ...
- * as the equivalent torch.nn.Sequential. Every hidden unit is a prunable unit (method.md section 2).
+ * as the equivalent torch.nn.Sequential. Every hidden unit is a prunable unit (docs/method.md section 2).
  */
 export function mlp(widths: readonly number[]): Sequential {
   if (widths.length < 2) throw new RangeError(`mlp: expected at least an input and an output width, got [${widths.join(', ')}]`);

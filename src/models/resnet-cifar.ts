@@ -1,7 +1,7 @@
 // ResNets for CIFAR (He et al. 2016, section 4.2): a 3x3 stem with 16 filters, three stages of n basic
 // blocks at widths 16, 32, 64 (the first block of stages 2 and 3 halves the resolution), global
 // average pooling and one Linear; depth = 6n + 2. Shortcuts that change shape are 1x1 conv + BN
-// projections (option B), so ResNet-20 has 272,474 parameters (method.md section 3).
+// projections (option B), so ResNet-20 has 272,474 parameters (docs/method.md section 3).
 // Keys follow the common CIFAR code: conv1, bn1, layer1.0.conv1, layer2.0.shortcut.0, fc.
 import type * as E from '../engine/index.js';
 import { BasicBlock, BatchNorm2d, Conv2d, GlobalAvgPool2d, Linear, Module, ReLU, Sequential, conv3x3 } from '../nn/index.js';

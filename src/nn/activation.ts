@@ -1,5 +1,5 @@
 // Stateless elementwise layers. A ReLU is a module (not a bare function) so that a unit gate can later
-// be attached after it with a forward hook: method.md section 2 places unit gates after the
+// be attached after it with a forward hook: docs/method.md section 2 places unit gates after the
 // nonlinearity, where a 0 gate gives an exact zero.
 import * as E from '../engine/index.js';
 import { Module } from './module.js';

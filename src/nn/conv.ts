@@ -106,7 +106,7 @@ export class Conv2d extends Module implements OutputSurgery, InputSurgery {
 
   private checkUngrouped(op: string): void {
     // A grouped conv couples input and output channels group by group; CAT gates plain convs only
-    // (method.md section 3: "a conv (groups = 1)").
+    // (docs/method.md section 3: MACs are counted for ungrouped convs).
     if (this.groups !== 1) throw new Error(`Conv2d.${op}: only supported for groups = 1, this conv has groups = ${this.groups}`);
   }
 

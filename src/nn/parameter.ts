@@ -1,7 +1,7 @@
 // Holders for a module's tensors. A module refers to its weights through these holders, never to the
 // tensors directly, so network surgery can swap a narrowed tensor in (replace) while everything keyed
 // by the holder object (optimiser momentum, gate tables, pruning history) still finds it
-// (method.md section 4, step 7: "slice ... the optimiser's momentum buffers").
+// (docs/method.md section 4, step 7: surgery slices the momentum with the weights).
 import * as E from '../engine/index.js';
 
 /** One narrowing of a holder: which indices of which dimension were kept (returned by surgery). */

@@ -2,7 +2,7 @@
 // and the shortcut under 'downsample' (torchvision) or 'shortcut' (the CIFAR ResNets), with a 1x1 conv
 // + BN projection where the shape changes ("option B").
 //
-// Built for layer pruning (method.md sections 2 and 4): the residual branch is a typed record
+// Built for layer pruning (docs/method.md sections 2 and 4): the residual branch is a typed record
 // (`branch`) whose modules are registered directly on the block (so the names stay torchvision's),
 // `branchGate` can multiply the branch output before the sum (the layer gate xi_B), and
 // `removeBranch()` turns the block into relu(shortcut(x)) and frees the branch's weights.
@@ -79,8 +79,8 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
   }
 
   /**
-   * Removes the residual branch as a layer (method.md section 4, step 7: "a removed block becomes its
-   * shortcut"): its modules are unregistered and disposed, and forward returns relu(shortcut(x)).
+   * Removes the residual branch as a layer (docs/method.md section 4, step 7: the block is
+   * replaced by its shortcut): its modules are unregistered and disposed, and forward returns relu(shortcut(x)).
    */
   removeBranch(): void {
     if (this.branch === null) throw new Error(`${this.kind}.removeBranch: the branch was already removed`);
@@ -93,7 +93,7 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
 export interface BasicBranch {
   conv1: Conv2d;
   bn1: BatchNorm2d;
-  /** After bn1: where the block's unit gates go (the internal width, method.md section 2). */
+  /** After bn1: where the block's unit gates go (the internal width, docs/method.md section 2). */
   relu1: ReLU;
   conv2: Conv2d;
   bn2: BatchNorm2d;

@@ -5,7 +5,7 @@ import type { ParameterSlice } from './parameter.js';
 /**
  * A layer whose output channels (dim 0 of its weight, dim 1 of its output) can be narrowed.
  * keepOutputs returns how each Parameter was narrowed, so optimiser state keyed by the Parameter can
- * be narrowed the same way (method.md section 4, step 7).
+ * be narrowed the same way (docs/method.md section 4, step 7).
  */
 export interface OutputSurgery {
   readonly outChannels: number;

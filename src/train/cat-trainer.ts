@@ -1,4 +1,4 @@
-// The CAT step (method.md section 4) as a Trainer whose trainStep is overridden (the middle of the
+// The CAT step (docs/method.md section 4) as a Trainer whose trainStep is overridden (the middle of the
 // three levels of control in style.md): gates are drawn before the forward, and after the weight step
 // the controller updates theta and prunes. The two-point estimator of layer gates runs one extra
 // forward per gated block with its gate flipped, with BatchNorm statistics left untouched.

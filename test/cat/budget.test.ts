@@ -1,4 +1,4 @@
-// Budget targeting (method.md section 6): the target path, and gamma's direction, bound and freeze.
+// Budget targeting (docs/method.md section 6): the target path, and gamma's direction, bound and freeze.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adjustGamma, BUDGET_MARGIN, targetAt } from '../../src/cat/index.js';

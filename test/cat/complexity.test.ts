@@ -1,4 +1,4 @@
-// Expected complexity (method.md sections 3 and 5): the Monte-Carlo mean over sampled gates matches
+// Expected complexity (docs/method.md sections 3 and 5): the Monte-Carlo mean over sampled gates matches
 // the closed form; the partial derivatives are exact (every count is affine in each theta); and the
 // count at a vertex equals the count of the network physically pruned to that vertex.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// The structure graph is derived from one traced forward with one rule per op kind (method.md
+// The structure graph is derived from one traced forward with one rule per op kind (docs/method.md
 // section 7): the expected unit groups, gate sites and residual blocks of zoo models and of networks
 // defined in the test itself, with no per-architecture code.
 import { describe, test } from 'node:test';

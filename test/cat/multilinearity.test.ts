@@ -1,4 +1,4 @@
-// method.md section 5: on a tiny network with fixed weights, the exact expectation of the loss over
+// docs/method.md section 5: on a tiny network with fixed weights, the exact expectation of the loss over
 // all gate configurations is affine in each theta (so J's minima lie at vertices), its slope is the
 // two-point difference E[L | xi_k = 1] - E[L | xi_k = 0], and the sampler's mean matches it.
 import { test } from 'node:test';

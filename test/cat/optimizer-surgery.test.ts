@@ -1,4 +1,4 @@
-// The optimiser follows surgery (method.md section 4, step 7): after structures are removed, one
+// The optimiser follows surgery (docs/method.md section 4, step 7): after structures are removed, one
 // SGD step (momentum, Nesterov, weight decay) on the pruned network equals one step on the dense
 // network with those structures gated to 0, restricted to the kept entries: weights, BatchNorm
 // statistics and momentum buffers, with channels-last kept.

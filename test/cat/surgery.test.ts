@@ -1,4 +1,4 @@
-// Surgery is exact (method.md section 5): the network with a structure gated to 0 gives the same
+// Surgery is exact (docs/method.md section 5): the network with a structure gated to 0 gives the same
 // outputs as the network with it physically removed, for unit groups (also through a flatten) and
 // whole residual blocks, on zoo models and on a network defined in the test.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// CAT runs end to end (method.md section 5): strength 0 keeps the full network; a very large strength
+// CAT runs end to end (docs/method.md section 5): strength 0 keeps the full network; a very large strength
 // removes everything removable and leaves a valid, trainable network; pruning frees tensors while
 // training continues; the saved network is the deployed one; a user's own Module trains like a zoo model.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Pinned parameter and MAC counts (conv + linear multiply-accumulates, method.md section 3).
+// Pinned parameter and MAC counts (conv + linear multiply-accumulates, docs/method.md section 3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 

@@ -21,7 +21,7 @@ for (const [name, make, shape] of blocks) {
     E.scope(() => {
       const x = E.randn(shape);
       const expected = E.relu(block.shortcut.call(x));
-      // A gate of 0 on the branch already gives the removed block's output (method.md section 5).
+      // A gate of 0 on the branch already gives the removed block's output (docs/method.md section 5).
       block.branchGate = (out) => out.mul(0);
       assertClose(block.call(x), expected, { atol: 1e-6 }, 'gate 0');
       block.branchGate = (out) => out.mul(1);

@@ -1,4 +1,4 @@
-// Surgery is exact (method.md section 5): removing channels with keepOutputs on the producer and
+// Surgery is exact (docs/method.md section 5): removing channels with keepOutputs on the producer and
 // keepInputs on the consumer gives the same output as zeroing the consumer's weights that read them.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
