@@ -54,6 +54,7 @@ export function loadRunNetwork(dir: string, options: { device?: string; data?: D
     if (config.channelsLast) model.toMemoryFormat('channels_last');
     if (checkpoint !== undefined) model.loadStateDict(checkpoint.model);
     else model.load(run.file('model'));
+    checkFiniteWeights(model, checkpoint === undefined ? run.file('model') : run.file('checkpoint'));
     return { config, model, architecture, weights: checkpoint === undefined ? run.file('model') : run.file('checkpoint') };
   } catch (error) {
     model?.dispose();
@@ -61,4 +62,17 @@ export function loadRunNetwork(dir: string, options: { device?: string; data?: D
   } finally {
     if (checkpoint !== undefined) E.disposeAll([checkpoint.model, checkpoint.optimizer, checkpoint.rngState]);
   }
+}
+
+/** Throws, naming the tensor, if a parameter holds NaN or infinity (a run that diverged, a damaged file). */
+export function checkFiniteWeights(model: Module, source: string): void {
+  E.noGrad(() =>
+    E.scope(() => {
+      for (const [name, parameter] of model.namedParameters()) {
+        if (parameter.value.numel === 0) continue;
+        const largest = parameter.value.abs().max().item();
+        if (!Number.isFinite(largest)) throw new RunDirectoryError(`${source}: weight '${name}' holds ${Number.isNaN(largest) ? 'NaN' : 'infinity'}; the run diverged or the file is damaged`);
+      }
+    }),
+  );
 }

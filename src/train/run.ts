@@ -15,6 +15,7 @@ import { ProgressBar } from './callbacks/progress-bar.js';
 import { loadCheckpoint, saveCheckpoint, type RunPosition } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { EvalMetrics } from './metrics.js';
+import { checkFiniteWeights } from './load-run.js';
 import { RunDirectory, RunDirectoryError } from './run-dir.js';
 import { buildRun, makeOptimizer, parameterNames, type RunParts } from './setup.js';
 import { writeSummary } from './summary.js';
@@ -71,6 +72,7 @@ function restore(parts: RunParts, out: RunDirectory, inputShape: readonly number
       parts.optimizer = makeOptimizer(parts.config, parts.model);
     }
     parts.model.loadStateDict(checkpoint.model, { strict: true });
+    checkFiniteWeights(parts.model, out.file('checkpoint'));
     const byName = new Map([...parameterNames(parts.model)].map(([param, name]) => [name, param] as const));
     parts.optimizer.loadStateDict(checkpoint.optimizer, byName);
     E.setRngState(checkpoint.rngState);

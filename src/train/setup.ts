@@ -89,6 +89,9 @@ export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; 
   const loaded = datasets ?? { train: loadDataset(config.data, 'train', loadOptions), test: loadDataset(config.data, 'test', loadOptions) };
   const subset = config.trainSubset ?? null;
   const dataset = subset === null ? loaded : { ...loaded, train: firstImages(loaded.train, subset) };
+  for (const [split, set] of [['training', dataset.train], ['test', dataset.test]] as const) {
+    if (set.count === 0) throw new Error(`dataset ${set.name} has no ${split} images: check the data directory (${config.data})`);
+  }
   const model = network === undefined ? makeModel(config, dataset.train) : adoptNetwork(config, network);
   const loaders = makeLoaders(config, dataset.train, dataset.test);
   return {
