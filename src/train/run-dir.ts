@@ -35,13 +35,14 @@ export class RunDirectory {
   }
 
   /**
-   * A run that failed before its first checkpoint: its config.json (and perhaps an empty log) but
-   * nothing trained. It can be started again, by `train` or by `train --resume`.
+   * A run that failed before its first checkpoint was written: its config.json, perhaps a log line
+   * of an epoch whose checkpoint never landed, nothing to resume from. It can be started again, by
+   * `train` or by `train --resume`.
    */
   get isUnstarted(): boolean {
     if (!existsSync(this.dir) || this.hasCheckpoint || !existsSync(this.file('config'))) return false;
     const known = new Set<string>([RUN_FILES.config, RUN_FILES.log]);
-    return readdirSync(this.dir).every((entry) => known.has(entry) || TEMPORARY.test(entry)) && this.readLog().length === 0;
+    return readdirSync(this.dir).every((entry) => known.has(entry) || TEMPORARY.test(entry));
   }
 
   /** Throws unless the directory can hold a new run: absent, empty, or a run that never started. */
