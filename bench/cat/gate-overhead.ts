@@ -8,20 +8,16 @@ import { CatController, DEFAULT_CAT } from '../../src/cat/index.js';
 import { createModel } from '../../src/models/index.js';
 import { DEFAULT_CONFIG } from '../../src/train/config.js';
 import { makeOptimizer } from '../../src/train/setup.js';
+import { medianStepMs, numberFlag } from './interleave.js';
 
-const argValue = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const rounds = argValue('--rounds', 5);
-const steps = argValue('--steps', 4);
+const rounds = numberFlag('--rounds', 5);
+const steps = numberFlag('--steps', 4);
 const shape = [3, 32, 32];
 
 type Gating = 'none' | 'all' | 'units' | 'layers';
 interface Variant {
   name: string;
   step: () => void;
-  times: number[];
 }
 
 E.manualSeed(0);
@@ -51,18 +47,9 @@ const variants: Variant[] = (['none', 'all', 'units', 'layers'] as Gating[]).map
       cat?.endStep(index, optimizer);
       index++;
     });
-  return { name: gating === 'none' ? 'no gates' : `${gating} gates`, step, times: [] };
+  return { name: gating === 'none' ? 'no gates' : `${gating} gates`, step };
 });
-for (const v of variants) for (let i = 0; i < 2; i++) v.step();
-for (let r = 0; r < rounds; r++) {
-  for (const v of variants) {
-    const start = performance.now();
-    for (let i = 0; i < steps; i++) v.step();
-    v.times.push((performance.now() - start) / steps);
-  }
-}
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
-const plain = variants[0] as Variant;
-const rows = variants.map((v) => ({ variant: v.name, ms_step: median(v.times), time_ratio: median(v.times) / median(plain.times) }));
+const ms = medianStepMs(variants, rounds, steps);
+const rows = variants.map((v, i) => ({ variant: v.name, ms_step: ms[i] as number, time_ratio: (ms[i] as number) / (ms[0] as number) }));
 if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
 else for (const r of rows) console.log(`${r.variant.padEnd(14)} ${r.ms_step.toFixed(1).padStart(7)} ms/step  time x${r.time_ratio.toFixed(2)}`);

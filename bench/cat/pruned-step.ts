@@ -10,13 +10,10 @@ import { countComplexity, createModel } from '../../src/models/index.js';
 import type { Module } from '../../src/nn/index.js';
 import { DEFAULT_CONFIG } from '../../src/train/config.js';
 import { makeOptimizer } from '../../src/train/setup.js';
+import { medianStepMs, numberFlag } from './interleave.js';
 
-const argValue = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const rounds = argValue('--rounds', 5);
-const steps = argValue('--steps', 4);
+const rounds = numberFlag('--rounds', 5);
+const steps = numberFlag('--steps', 4);
 const shape = [3, 32, 32];
 
 function internalWidths(widths: readonly [number, number, number]): (graph: ReturnType<typeof buildStructureGraph>) => PruneEvent[] {
@@ -41,7 +38,6 @@ interface Variant {
   model: Module;
   step: () => void;
   macs: number;
-  times: number[];
 }
 
 E.manualSeed(0);
@@ -57,18 +53,10 @@ const variants: Variant[] = Object.entries(VARIANTS).map(([name, events]) => {
       E.crossEntropy(model.call(x), y).backward();
       optimizer.step(0.01);
     });
-  return { name, model, step, macs: countComplexity(model, shape).macs, times: [] };
+  return { name, model, step, macs: countComplexity(model, shape).macs };
 });
-for (const v of variants) for (let i = 0; i < 2; i++) v.step();
-for (let r = 0; r < rounds; r++) {
-  for (const v of variants) {
-    const start = performance.now();
-    for (let i = 0; i < steps; i++) v.step();
-    v.times.push((performance.now() - start) / steps);
-  }
-}
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
+const ms = medianStepMs(variants, rounds, steps);
 const dense = variants[0] as Variant;
-const rows = variants.map((v) => ({ variant: v.name, ms_step: median(v.times), time_ratio: median(v.times) / median(dense.times), macs_ratio: v.macs / dense.macs }));
+const rows = variants.map((v, i) => ({ variant: v.name, ms_step: ms[i] as number, time_ratio: (ms[i] as number) / (ms[0] as number), macs_ratio: v.macs / dense.macs }));
 if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
 else for (const r of rows) console.log(`${r.variant.padEnd(24)} ${r.ms_step.toFixed(1).padStart(7)} ms/step  time x${r.time_ratio.toFixed(2)}  MACs x${r.macs_ratio.toFixed(2)}`);

@@ -7,15 +7,12 @@ import { countComplexity, createModel } from '../../src/models/index.js';
 import type { Module } from '../../src/nn/index.js';
 import { loadRunNetwork } from '../../src/train/load-run.js';
 import { makeOptimizer } from '../../src/train/setup.js';
+import { medianStepMs, numberFlag } from './interleave.js';
 
 const dir = process.argv[2];
 if (dir === undefined || dir.startsWith('--')) throw new Error('usage: node dist/bench/cat/run-step.js RUN_DIR [--rounds N] [--steps N] [--json]');
-const argValue = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const rounds = argValue('--rounds', 5);
-const steps = argValue('--steps', 4);
+const rounds = numberFlag('--rounds', 5);
+const steps = numberFlag('--steps', 4);
 const { model: pruned, architecture, config } = loadRunNetwork(dir, { device: 'cpu' });
 if (architecture === undefined) throw new Error(`${dir} is not a finished run`);
 const dense = createModel(architecture.model, { numClasses: architecture.num_classes, inChannels: architecture.in_channels });
@@ -33,20 +30,7 @@ const stepper = (model: Module): (() => void) => {
       optimizer.step(0.01);
     });
 };
-const variants = [
-  { name: 'dense', step: stepper(dense), times: [] as number[] },
-  { name: 'pruned', step: stepper(pruned), times: [] as number[] },
-];
-for (const v of variants) for (let i = 0; i < 2; i++) v.step();
-for (let r = 0; r < rounds; r++) {
-  for (const v of variants) {
-    const start = performance.now();
-    for (let i = 0; i < steps; i++) v.step();
-    v.times.push((performance.now() - start) / steps);
-  }
-}
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
-const [denseMs, prunedMs] = variants.map((v) => median(v.times)) as [number, number];
+const [denseMs, prunedMs] = medianStepMs([{ step: stepper(dense) }, { step: stepper(pruned) }], rounds, steps) as [number, number];
 const macsRatio = countComplexity(pruned, shape).macs / countComplexity(dense, shape).macs;
 const row = { dense_ms: denseMs, pruned_ms: prunedMs, time_ratio: prunedMs / denseMs, macs_ratio: macsRatio };
 if (process.argv.includes('--json')) console.log(JSON.stringify(row));
