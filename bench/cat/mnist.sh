@@ -15,6 +15,6 @@ for spec in lenet300:mnist lenet5:mnist lenet5:fashion-mnist; do
     [ "$method" = cat ] && [ "$model" = lenet300 ] && flags=(--target-params 0.15)
     echo "== $(date -u +%FT%TZ) catrain train --model $model --data $data --epochs 10 ${flags[*]} $*"
     node dist/src/cli/main.js train --model "$model" --data "$data" --epochs 10 "${flags[@]}" --out "$root/$name" --quiet "$@" > "$root/$name.log" 2>&1 || echo "$name failed"
-    node -e "const s=require('$root/$name/summary.json');console.log('$name', JSON.stringify({acc:s.test_acc, macs_reduction:+s.macs_reduction.toFixed(4), params_reduction:+s.params_reduction.toFixed(4), s:Math.round(s.train_seconds), nonbinary:s.gates_nonbinary}))" || true
+    node -e "const s=require('$root/$name/summary.json');console.log('$name', JSON.stringify({acc:s.test_acc, macs_reduction:+s.macs_reduction.toFixed(4), params_reduction:+s.params_reduction.toFixed(4), s:Math.round(s.train_seconds), rounded:s.gates_rounded ?? s.gates_nonbinary}))" || true
   done
 done

@@ -19,5 +19,5 @@ for (const dir of dirs) {
   const s = read(dir, 'summary.json');
   const pct = (x) => `${(100 * x).toFixed(1)}%`;
   const epochs = s.epoch_seconds.map((x) => Math.round(x)).join(' ');
-  console.log(`| ${path.basename(dir)} | ${s.test_acc.toFixed(2)}% | ${pct(s.final.macs / s.baseline.macs)} | ${pct(s.final.params / s.baseline.params)} | ${s.blocks_removed} | ${s.gates_nonbinary} | ${Math.round(s.train_seconds)} | ${(s.train_seconds / reference.train_seconds).toFixed(2)} | ${epochs} |`);
+  console.log(`| ${path.basename(dir)} | ${s.test_acc.toFixed(2)}% | ${pct(s.final.macs / s.baseline.macs)} | ${pct(s.final.params / s.baseline.params)} | ${s.blocks_removed} | ${s.gates_rounded ?? s.gates_nonbinary} | ${Math.round(s.train_seconds)} | ${(s.train_seconds / reference.train_seconds).toFixed(2)} | ${epochs} |`);
 }

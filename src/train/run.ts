@@ -169,12 +169,14 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
     if (run.stopTraining && run.epoch < config.epochs) return { completed: false, position, seconds: (performance.now() - started) / 1000 };
     let history: PruneEvent[] = [];
     let nonBinary = 0;
+    let rounded = 0;
     let interior = 0;
     let test = lastTest;
     if (cat !== null) {
       const final = cat.settle(run.step, parts.optimizer);
-      nonBinary = final.nonBinary;
+      rounded = final.nonBinary;
       interior = final.interior;
+      nonBinary = cat.gates.count((t) => t !== 0 && t !== 1);
       history = cat.history;
       // The deployed network is evaluated as saved, so summary.test_acc is what `catrain eval` gives;
       // when the gates settled before the last epoch ended, that epoch's evaluation already was of it.
@@ -202,6 +204,7 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
       baseline: cat?.baseline ?? denseReport,
       architecture,
       gatesNonBinary: nonBinary,
+      gatesRounded: rounded,
       gatesInterior: interior,
       trainSeconds: seconds,
       epochSeconds: readEpochSeconds(out, epochSeconds),

@@ -19,9 +19,11 @@ export interface RunSummary {
   params_reduction: number;
   blocks_removed: number;
   units_removed: number;
-  /** Gates that had not settled within 0.01 of 0 or 1 when training ended (then rounded at 0.5). */
+  /** Gates of the saved network that are not exactly 0 or 1: 0 once the gates have settled. */
   gates_nonbinary: number;
-  /** Gates strictly inside (0, 1) at the end, however close to 0 or 1. */
+  /** Gates that had not settled within 0.01 of 0 or 1 at the settle step and were rounded there. */
+  gates_rounded: number;
+  /** Gates strictly inside (0, 1) at the settle step, however close to 0 or 1. */
   gates_interior: number;
   train_seconds: number;
   epoch_seconds: number[];
@@ -33,6 +35,7 @@ export interface SummaryInput {
   baseline: { macs: number; params: number };
   architecture: Architecture;
   gatesNonBinary: number;
+  gatesRounded: number;
   gatesInterior: number;
   trainSeconds: number;
   epochSeconds: number[];
@@ -55,6 +58,7 @@ export function summarize(input: SummaryInput): RunSummary {
     blocks_removed: architecture.blocks.filter((b) => b.removed).length,
     units_removed: architecture.groups.reduce((total, g) => total + g.initial_width - g.width, 0),
     gates_nonbinary: input.gatesNonBinary,
+    gates_rounded: input.gatesRounded,
     gates_interior: input.gatesInterior,
     train_seconds: input.trainSeconds,
     epoch_seconds: input.epochSeconds,

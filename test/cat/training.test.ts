@@ -107,11 +107,13 @@ test(
       assert.ok(field in (log[0] as object), `log.jsonl has ${field}`);
     }
     const summary = readJson<RunSummary>(path.join(dir, 'summary.json'));
-    for (const field of ['test_acc', 'baseline', 'final', 'macs_reduction', 'params_reduction', 'blocks_removed', 'units_removed', 'gates_nonbinary', 'train_seconds', 'epoch_seconds']) {
+    for (const field of ['test_acc', 'baseline', 'final', 'macs_reduction', 'params_reduction', 'blocks_removed', 'units_removed', 'gates_nonbinary', 'gates_rounded', 'train_seconds', 'epoch_seconds']) {
       assert.ok(field in summary, `summary.json has ${field}`);
     }
     assert.equal(summary.epoch_seconds.length, 5);
     assert.ok(summary.units_removed > 0);
+    assert.equal(summary.gates_nonbinary, 0, 'every gate of the saved network is 0 or 1');
+    assert.ok(summary.gates_rounded >= 0);
     // The saved network is exactly the deployed one: final sizes are those of architecture.json.
     const architecture = readJson<Architecture>(path.join(dir, 'architecture.json'));
     assert.deepEqual(summary.final, { macs: architecture.macs, params: architecture.params });
