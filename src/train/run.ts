@@ -87,9 +87,8 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
   // A run that failed before its first checkpoint is started again from its saved settings.
   const resume = options.resume === true && !out.isUnstarted;
   if (options.resume === true) {
-    if (!resume) config = out.readJson<TrainConfig>('config');
-    else if (!out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
-    else config = out.readJson<TrainConfig>('config');
+    if (resume && !out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
+    config = out.readJson<TrainConfig>('config');
     // A run written before an option existed ran with that option's default.
     if (config.cat !== null) config = { ...config, cat: { ...DEFAULT_CAT, ...config.cat } };
   } else {
