@@ -8,6 +8,7 @@ import { adjustGamma, type BudgetSchedule, type BudgetTarget } from './budget.js
 import { expectedComplexity, type ExpectedComplexity } from './complexity.js';
 import { GateMultipliers } from './gate-hooks.js';
 import { GateState, type GateRecord } from './gate-state.js';
+import { landOnBudget, OffSet } from './landing.js';
 import { buildStructureGraph } from './graph.js';
 import type { StructureGraph } from './graph-types.js';
 import type { CatOptions } from './options.js';
@@ -52,32 +53,6 @@ const toMap = (record: Record<string, number>): Map<string, number> => new Map(O
 
 /** What a size is measured in: a budget's MACs or parameters, or the knobs' mix of both. */
 type CostKind = BudgetTarget['kind'] | 'cost';
-
-/** A set of gates, each a (record, index) pair. */
-/** How far under its target the settle step may land a budget (the documented tolerance is 3%). */
-const LANDING_TOLERANCE = 0.03;
-
-/** One candidate step of the budget landing: units that would go, their thetas' sum, the cost after. */
-interface LandingStep {
-  units: { record: GateRecord; i: number }[];
-  thetas: number;
-  after: number;
-}
-
-class OffSet {
-  private readonly members = new Map<GateRecord, Set<number>>();
-  add(record: GateRecord, i: number): void {
-    let set = this.members.get(record);
-    if (set === undefined) this.members.set(record, (set = new Set()));
-    set.add(i);
-  }
-  delete(record: GateRecord, i: number): void {
-    this.members.get(record)?.delete(i);
-  }
-  has(record: GateRecord, i: number): boolean {
-    return this.members.get(record)?.has(i) === true;
-  }
-}
 
 export class CatController {
   graph: StructureGraph;
@@ -368,56 +343,15 @@ export class CatController {
     return this.settled;
   }
 
-  /**
-   * With a budget, the rounding threshold is chosen so the saved network lands on it. Starting from
-   * rounding at 0.5, while the cost is over the target one more step of units goes: in some group,
-   * the lowest-theta units down to the next width multiple. The step taken is the cheapest in theta
-   * per unit of cost saved, unless some step lands within LANDING_TOLERANCE under the target, when
-   * the cheapest of those is taken: a greedy choice by theta alone can be forced to drop a whole
-   * stage-1 step of 8 units (5.8% of ResNet-20's MACs) to shed the last 0.5%. Then the highest
-   * thetas that are off come back while the cost stays under the target. Returns which gates are off.
-   */
+  /** With a budget, the gates that go at the settle step so the saved network lands on it (landing.ts). */
   private landOnBudget(target: { kind: CostKind; fraction: number }, roundWidths: boolean): (record: GateRecord, i: number) => boolean {
-    const gates = this.gateList((record, i) => record.spare[i] !== 1);
-    const off = new OffSet();
-    for (const g of gates) if (g.theta < 0.5) off.add(g.record, g.i);
-    const cost = (): number => this.costWithout(off, target.kind, roundWidths);
-    const multiple = roundWidths ? this.options.widthMultiple : 1;
-    const records = [...this.gates.groups.values()];
-    for (let now = cost(); now > target.fraction; now = cost()) {
-      let best: LandingStep | null = null;
-      let bestLanding: LandingStep | null = null;
-      for (const record of records) {
-        const alive = record.theta.flatMap((theta, i) => (record.spare[i] !== 1 && !off.has(record, i) ? [{ record, i, theta }] : []));
-        if (alive.length === 0) continue;
-        const keep = (Math.ceil(alive.length / multiple) - 1) * multiple;
-        const units = alive.sort((a, b) => a.theta - b.theta).slice(0, alive.length - keep);
-        for (const u of units) off.add(u.record, u.i);
-        const after = cost();
-        for (const u of units) off.delete(u.record, u.i);
-        const step: LandingStep = { units, thetas: units.reduce((t, u) => t + u.theta, 0), after };
-        if (after >= now) continue;
-        if (best === null || step.thetas / (now - step.after) < best.thetas / (now - best.after)) best = step;
-        const lands = after <= target.fraction && after >= target.fraction * (1 - LANDING_TOLERANCE);
-        if (lands && (bestLanding === null || step.thetas < bestLanding.thetas)) bestLanding = step;
-      }
-      const chosen = bestLanding ?? best;
-      if (chosen === null) {
-        // No unit step helps (only blocks are left): the lowest-theta block goes.
-        const block = [...this.gates.blocks.values()].filter((r) => !off.has(r, 0)).sort((a, b) => (a.theta[0] as number) - (b.theta[0] as number))[0];
-        if (block === undefined) break;
-        off.add(block, 0);
-        continue;
-      }
-      for (const u of chosen.units) off.add(u.record, u.i);
-    }
-    // The highest thetas that are off come back while they fit; one that would overshoot stays off,
-    // and smaller ones may still fit.
-    for (const g of [...gates].sort((a, b) => b.theta - a.theta)) {
-      if (!off.has(g.record, g.i)) continue;
-      off.delete(g.record, g.i);
-      if (cost() > target.fraction) off.add(g.record, g.i);
-    }
+    const off = landOnBudget({
+      groups: [...this.gates.groups.values()],
+      blocks: [...this.gates.blocks.values()],
+      cost: (set) => this.costWithout(set, target.kind, roundWidths),
+      target: target.fraction,
+      multiple: roundWidths ? this.options.widthMultiple : 1,
+    });
     return (record, i) => record.spare[i] === 1 || off.has(record, i);
   }
 
