@@ -81,15 +81,31 @@ function toNative(arg: AtenArg): NativeArg {
   return arg as NativeArg;
 }
 
+// Explicit arities: a spread call and a mapped copy of the arguments cost as much as the crossing
+// itself for a tiny op (bench/engine-overhead.ts).
+function callNative(entry: (op: number, ...args: NativeArg[]) => NativeResult | void, id: number, args: readonly AtenArg[]): NativeResult | void {
+  switch (args.length) {
+    case 1:
+      return entry(id, toNative(args[0]));
+    case 2:
+      return entry(id, toNative(args[0]), toNative(args[1]));
+    case 3:
+      return entry(id, toNative(args[0]), toNative(args[1]), toNative(args[2]));
+    case 4:
+      return entry(id, toNative(args[0]), toNative(args[1]), toNative(args[2]), toNative(args[3]));
+    default:
+      return entry(id, ...args.map(toNative));
+  }
+}
+
 function invoke(op: AtenOp, args: readonly AtenArg[], returnResults: boolean): NativeResult | undefined {
   const id = op.id();
-  const nativeArgs = args.map(toNative);
   try {
     if (!returnResults) {
-      native.callVoid(id, ...nativeArgs);
+      callNative(native.callVoid, id, args);
       return undefined;
     }
-    return native.call(id, ...nativeArgs);
+    return callNative(native.call, id, args) as NativeResult;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new TorchError(op.qualifiedName, message.startsWith(`${op.qualifiedName}:`) ? message.slice(op.qualifiedName.length + 2) : message, {

@@ -8,6 +8,8 @@ export interface ScopedResource {
   dispose(): void;
   /** Set by keep(): scopes never free a kept tensor. */
   kept: boolean;
+  /** Called when the resource leaves every scope alive (returned from the outermost, or kept). */
+  outliveScopes(): void;
 }
 
 class Frame {
@@ -18,10 +20,10 @@ class Frame {
 
 const active = new AsyncLocalStorage<Frame>();
 
-/** Called by every new tensor. */
-export function track(resource: ScopedResource): void {
+/** Called by every new tensor; true when a scope took ownership of it. */
+export function track(resource: ScopedResource): boolean {
   const frame = active.getStore();
-  if (frame === undefined) return;
+  if (frame === undefined) return false;
   if (frame.closed) {
     throw new Error(
       `scope '${frame.name}' already ended but code inside it is still creating tensors: ` +
@@ -29,6 +31,7 @@ export function track(resource: ScopedResource): void {
     );
   }
   frame.tracked.push(resource);
+  return true;
 }
 
 function collect(value: unknown, into: Set<ScopedResource>, seen: Set<unknown>): void {
@@ -63,6 +66,7 @@ function close(frame: Frame, result: unknown): void {
     if (resource.kept) continue;
     if (!returned.has(resource) || returnedDisposed) resource.dispose();
     else if (parent !== undefined) parent.tracked.push(resource);
+    else resource.outliveScopes();
   }
   // Checked after freeing, so that the misuse does not also leak the scope's other tensors.
   if (returnedDisposed) throw new Error(`scope '${frame.name}' returned a tensor that was already disposed`);
@@ -102,6 +106,7 @@ export function scope<T>(fn: () => T, name = 'scope'): T {
 export function keep<T extends ScopedResource>(resource: T): T {
   if (resource.isDisposed) throw new Error('keep() was given a tensor that is already disposed');
   resource.kept = true;
+  resource.outliveScopes();
   return resource;
 }
 

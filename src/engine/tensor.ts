@@ -9,8 +9,11 @@ import * as sh from './ops/shape.js';
 import * as nn from './ops/nn.js';
 import * as ip from './ops/inplace.js';
 
-// The backstop for tensors that are dropped without dispose(): the GC frees their native memory.
-// The addon's generation check makes a late finalizer on an already-freed handle harmless.
+// The backstop for tensors that no scope owns and that are dropped without dispose(): the GC frees
+// their native memory. A tensor a scope created is freed by that scope, so it is registered only if it
+// outlives every scope. dispose() does not unregister (that alone cost 0.2 us per op,
+// bench/engine-overhead.ts): the addon's generation check makes a late finalizer on an already-freed
+// handle a no-op.
 const finalizer = new FinalizationRegistry<Handle>((handle) => {
   native.dispose(handle);
 });
@@ -28,17 +31,26 @@ export class Tensor implements ScopedResource {
   private metaCache: Meta | undefined;
   /** Set by keep(): no scope frees this tensor. */
   kept = false;
+  private collectable = false;
 
   private constructor(handle: Handle) {
     this.handleValue = handle;
+    let owned: boolean;
     try {
-      track(this);
+      owned = track(this);
     } catch (error) {
       native.dispose(handle);
       this.handleValue = -1;
       throw error;
     }
-    finalizer.register(this, handle, this);
+    if (!owned) this.outliveScopes();
+  }
+
+  /** Hands the tensor to the garbage collector's backstop: no scope will free it. */
+  outliveScopes(): void {
+    if (this.collectable || this.handleValue < 0) return;
+    this.collectable = true;
+    finalizer.register(this, this.handleValue);
   }
 
   /** Wraps a handle the addon just returned; the new Tensor owns it. */
@@ -62,7 +74,6 @@ export class Tensor implements ScopedResource {
   dispose(): void {
     if (this.handleValue < 0) return;
     native.dispose(this.handleValue);
-    finalizer.unregister(this);
     this.handleValue = -1;
     this.metaCache = undefined;
   }

@@ -423,36 +423,84 @@ test('disposeAll disposes every tensor in nested containers', () => {
 });
 
 /** Creates tensors outside any scope and drops every reference to them. */
-function createGarbage(count: number): number {
+function createGarbage(count: number, make: (i: number) => E.Tensor = (i) => E.full([16], i)): number {
   let total = 0;
   for (let i = 0; i < count; i++) {
-    const t = E.full([16], i);
+    const t = make(i);
     total += t.numel;
   }
   return total;
 }
 
-test('the FinalizationRegistry backstop frees tensors that were dropped without dispose', async (t) => {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) {
-    t.skip('run node with --expose-gc to check the finalizer backstop');
-    return;
-  }
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await sleep(10);
-  }
-  const before = live();
-  const count = 200;
-  assert.equal(createGarbage(count), count * 16);
-  const afterCreate = live();
-  assert.equal(afterCreate, before + count, 'the dropped tensors are still live before GC');
-  let now = afterCreate;
-  for (let round = 0; round < 20 && now > before; round++) {
+type Gc = () => void;
+
+/** Collects until the live count is back at `baseline` or 20 rounds passed; returns the live count. */
+async function collectDown(gc: Gc, baseline: number): Promise<number> {
+  let now = live();
+  for (let round = 0; round < 20 && now > baseline; round++) {
     gc();
     await sleep(10); // finalizers run as separate tasks after a collection
     now = live();
   }
+  return now;
+}
+
+async function settledBaseline(gc: Gc): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await sleep(10);
+  }
+  return live();
+}
+
+const exposedGc = (): Gc | undefined => (globalThis as { gc?: Gc }).gc;
+
+test('the FinalizationRegistry backstop frees tensors that were dropped without dispose', async (t) => {
+  const gc = exposedGc();
+  if (gc === undefined) {
+    t.skip('run node with --expose-gc to check the finalizer backstop');
+    return;
+  }
+  const before = await settledBaseline(gc);
+  const count = 200;
+  assert.equal(createGarbage(count), count * 16);
+  const afterCreate = live();
+  assert.equal(afterCreate, before + count, 'the dropped tensors are still live before GC');
+  const now = await collectDown(gc, before);
   t.diagnostic(`live tensors: ${before} before, ${afterCreate} after creating ${count}, ${now} after GC`);
   assert.ok(now <= before, `the GC freed the dropped tensors (live ${now}, baseline ${before})`);
+});
+
+test('tensors that leave every scope alive (returned from the outermost, or kept) get the backstop too', async (t) => {
+  const gc = exposedGc();
+  if (gc === undefined) {
+    t.skip('run node with --expose-gc to check the finalizer backstop');
+    return;
+  }
+  const before = await settledBaseline(gc);
+  createGarbage(50, (i) => E.scope(() => E.scope(() => E.full([16], i).add(1))));
+  createGarbage(50, (i) => E.scope(() => E.keep(E.full([16], i))));
+  assert.equal(live(), before + 100, 'the escaped tensors are live before GC');
+  const now = await collectDown(gc, before);
+  assert.ok(now <= before, `the GC freed the escaped tensors (live ${now}, baseline ${before})`);
+});
+
+test('a late finalizer of a disposed tensor never frees the tensor that reuses its slot', async (t) => {
+  const gc = exposedGc();
+  if (gc === undefined) {
+    t.skip('run node with --expose-gc to check the finalizer backstop');
+    return;
+  }
+  const survivors: E.Tensor[] = [];
+  for (let i = 0; i < 100; i++) {
+    E.full([4], i).dispose();
+    survivors.push(E.keep(E.full([4], i)));
+  }
+  await collectDown(gc, 0);
+  await collectDown(gc, 0);
+  survivors.forEach((tensor, i) => {
+    assert.equal(tensor.isDisposed, false);
+    assert.deepEqual(tensor.toArray(), [i, i, i, i]);
+  });
+  E.disposeAll(survivors);
 });
