@@ -6,6 +6,7 @@ import * as E from '../engine/index.js';
 import type { CatController } from '../cat/index.js';
 import { BatchNorm, type Module } from '../nn/index.js';
 import type { BatchLogs } from './callback.js';
+import { gateSample } from './gate-sample.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 
 /** Runs fn and puts every BatchNorm's running statistics and counter back as they were. */
@@ -84,6 +85,6 @@ export class CatTrainer extends Trainer {
   }
 
   override epochExtras(): Record<string, unknown> {
-    return { ...this.cat.report() };
+    return { ...this.cat.report(), gate_sample: gateSample(this.cat) };
   }
 }
