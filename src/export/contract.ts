@@ -1,0 +1,62 @@
+// The deployable contract every export carries: float32 pixels in [0, 1], NCHW, one input named
+// 'input' and one output named 'logits'; the dataset normalisation lives inside the graph. This file
+// derives that contract for a run and renders it as the flat string metadata the formats store.
+import { CIFAR10_CLASSES, FASHION_MNIST_CLASSES, normalizationFor, parseDatasetSpec, type DatasetKind } from '../data/index.js';
+
+export const INPUT_NAME = 'input';
+export const OUTPUT_NAME = 'logits';
+
+export interface ExportContract {
+  /** Zoo or registered model name the network was built from. */
+  readonly model: string;
+  /** One example without the batch dim: [C, H, W]. */
+  readonly inputShape: readonly number[];
+  readonly dataset: DatasetKind;
+  /** Per-channel constants applied inside the exported graph: (x - mean) / std. */
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  /** One name per output logit. */
+  readonly classNames: readonly string[];
+}
+
+/** Names for the classes of a dataset kind; indices where the names live only in the data files. */
+export function classNamesFor(dataset: DatasetKind, numClasses: number): string[] {
+  const known: Partial<Record<DatasetKind, readonly string[]>> = {
+    mnist: Array.from({ length: 10 }, (_, d) => String(d)),
+    'fashion-mnist': FASHION_MNIST_CLASSES,
+    cifar10: CIFAR10_CLASSES,
+  };
+  const names = known[dataset];
+  return names !== undefined && names.length === numClasses ? [...names] : Array.from({ length: numClasses }, (_, i) => String(i));
+}
+
+export interface ContractSource {
+  model: string;
+  /** The run's dataset spec (config.json's `data`). */
+  data: string;
+  inputShape: readonly number[];
+  numClasses: number;
+}
+
+export function contractFor(source: ContractSource): ExportContract {
+  const dataset = parseDatasetSpec(source.data).kind;
+  const channels = source.inputShape[0] ?? 0;
+  const { mean, std } = normalizationFor(dataset, channels);
+  return { model: source.model, inputShape: [...source.inputShape], dataset, mean: [...mean], std: [...std], classNames: classNamesFor(dataset, source.numClasses) };
+}
+
+/** The contract as string pairs (ONNX metadata_props, safetensors __metadata__, TF.js userDefinedMetadata). */
+export function contractMetadata(contract: ExportContract, normalization: 'in-graph' | 'by-caller' = 'in-graph'): Record<string, string> {
+  return {
+    'catrain.model': contract.model,
+    'catrain.dataset': contract.dataset,
+    input_name: INPUT_NAME,
+    input_shape: JSON.stringify(['N', ...contract.inputShape]),
+    input_layout: 'NCHW',
+    input_dtype: 'float32',
+    input_range: '[0, 1] (pixel / 255)',
+    normalization: JSON.stringify({ mean: contract.mean, std: contract.std, applied: normalization === 'in-graph' ? 'inside the graph' : 'by the caller, before the network' }),
+    output_name: OUTPUT_NAME,
+    class_names: JSON.stringify(contract.classNames),
+  };
+}
