@@ -5,6 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { recommendCommand } from './commands/recommend.js';
+import { reportCommand } from './commands/report.js';
+import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { reportError } from './errors.js';
 
@@ -14,7 +17,7 @@ function program(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [trainCommand(), evalCommand(), infoCommand(), benchCommand()]) {
+  for (const command of [trainCommand(), evalCommand(), infoCommand(), benchCommand(), reportCommand(), sweepCommand(), recommendCommand()]) {
     root.addCommand(command);
   }
   // Subcommands inherit exitOverride only when set on them too.

@@ -48,3 +48,13 @@ export function closestPoint(sweep: SweepFile, constraint: Constraint): SweepPoi
   if ('maxMacs' in constraint) return best(sweep.points, byMacs, byAccuracy);
   return best(sweep.points, byLatency, byAccuracy);
 }
+
+/** The rule recommend applies to a constraint, in words (printed with the recommendation). */
+export function ruleText(constraint: Constraint): string {
+  if ('minAcc' in constraint) return `fewest MACs among the points with test accuracy ≥ ${constraint.minAcc}%`;
+  if ('maxMacs' in constraint) {
+    const limit = constraint.maxMacs <= 1 ? `${constraint.maxMacs} of the dense MACs` : `${constraint.maxMacs} MACs`;
+    return `most accurate point with at most ${limit}`;
+  }
+  return `most accurate point with a batch-1 CPU latency ≤ ${constraint.maxLatencyMs} ms`;
+}

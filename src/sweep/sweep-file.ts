@@ -28,7 +28,7 @@ function pointProblem(point: unknown, index: number): string | null {
 export function readSweep(dir: string): SweepFile {
   const file = path.join(dir, SWEEP_FILE);
   if (!existsSync(file)) {
-    throw new SweepFileError(existsSync(dir) ? `${dir} holds no ${SWEEP_FILE}: it is not a sweep directory (or its first point has not finished)` : `sweep directory ${dir} does not exist`);
+    throw new SweepFileError(existsSync(dir) ? `${dir} holds no ${SWEEP_FILE}: it is not a sweep directory` : `sweep directory ${dir} does not exist`);
   }
   let parsed: unknown;
   try {

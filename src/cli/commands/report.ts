@@ -1,0 +1,53 @@
+// `catrain report --run DIR | --sweep DIR [--out FILE]`: writes one self-contained HTML report
+// (DIR/report.html by default) that opens offline.
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { renderRunReport, renderSweepReport } from '../../report/index.js';
+import { SweepFileError } from '../../sweep/index.js';
+import { RunDirectoryError } from '../../train/run-dir.js';
+import { badArgument, CliError } from '../errors.js';
+
+interface ReportOptions {
+  run?: string;
+  sweep?: string;
+  out?: string;
+}
+
+function writeWhole(file: string, text: string): void {
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('write a self-contained HTML report (works offline) of a run directory or a sweep directory')
+    .option('--run <dir>', 'run directory written by catrain train')
+    .option('--sweep <dir>', 'sweep directory written by catrain sweep')
+    .option('--out <file>', 'where to write the report (default: DIR/report.html)')
+    .action((options: ReportOptions) => {
+      if ((options.run === undefined) === (options.sweep === undefined)) throw badArgument('pass exactly one of --run DIR and --sweep DIR');
+      const dir = (options.run ?? options.sweep) as string;
+      if (!existsSync(dir)) {
+        throw new CliError('RUN_DIR', `${dir} does not exist`, options.run !== undefined ? 'pass the --out directory of a catrain train run' : 'pass the --out directory of a catrain sweep');
+      }
+      let html: string;
+      try {
+        html = options.run !== undefined ? renderRunReport(dir) : renderSweepReport(dir);
+      } catch (error) {
+        if (error instanceof RunDirectoryError) throw new CliError('RUN_DIR', error.message, 'pass the --out directory of a catrain train run');
+        if (error instanceof SweepFileError) throw new CliError('RUN_DIR', error.message, 'pass the --out directory of a catrain sweep');
+        throw error;
+      }
+      const out = options.out ?? path.join(dir, 'report.html');
+      if (options.out !== undefined && !existsSync(path.dirname(path.resolve(out)))) throw badArgument(`--out: directory ${path.dirname(out)} does not exist`);
+      writeWhole(out, html);
+      console.log(`report written to ${out}`);
+    });
+}

@@ -1,0 +1,89 @@
+// The training config of one sweep point, built the way `catrain train` builds it from the same
+// flags, so the pilot and the full-scale command it prints train alike (apart from epochs and subset).
+import path from 'node:path';
+import { DEFAULT_CAT } from '../cat/index.js';
+import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../data/index.js';
+import { isModelName, modelNames } from '../models/index.js';
+import type { SweepSetting } from '../sweep/index.js';
+import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
+import { toCatOptions, type CatCliOptions } from './cat-options.js';
+import { badArgument } from './errors.js';
+
+/** The train options a sweep passes through to every point (each also a `catrain train` flag). */
+export interface SweepTrainOptions {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  warmupEpochs: number;
+  seed: number;
+  workers: number;
+  device: string;
+  augment?: boolean;
+  layerPreference: number;
+  unitsOnly?: boolean;
+  layersOnly?: boolean;
+}
+
+/** The dataset spec as runs record it: a directory made absolute, so resumes work from anywhere. */
+export function recordedDataSpec(text: string): string {
+  try {
+    const spec = parseDatasetSpec(text);
+    return spec.dir === undefined ? spec.kind : `${spec.kind}:${path.resolve(spec.dir)}`;
+  } catch (error) {
+    throw badArgument((error as Error).message, `dataset specs: ${DATASET_SPEC_FORMS.join(', ')}`);
+  }
+}
+
+export function checkModel(model: string | undefined): string {
+  if (model === undefined) throw badArgument('--model is required', `choose one of: ${modelNames().join(', ')}`);
+  if (!isModelName(model)) throw badArgument(`unknown model '${model}'`, `choose one of: ${modelNames().join(', ')}`);
+  return model;
+}
+
+export function pointConfig(model: string, data: string, options: SweepTrainOptions, setting: SweepSetting): TrainConfig {
+  const d = DEFAULT_CAT;
+  const cat: CatCliOptions = {
+    strength: setting.kind === 'strength' ? setting.value : d.strength,
+    layerPreference: options.layerPreference,
+    flopsShare: d.flopsShare,
+    ...(setting.kind === 'target-macs' ? { targetMacs: setting.value } : {}),
+    ...(setting.kind === 'target-params' ? { targetParams: setting.value } : {}),
+    unitsOnly: options.unitsOnly === true,
+    layersOnly: options.layersOnly === true,
+    protect: [],
+    minUnits: d.minUnits,
+    gateCrossEpochs: d.gateCrossEpochs,
+    gateWarmupEpochs: d.gateWarmupEpochs,
+    patienceEpochs: d.patienceEpochs,
+    layerEstimator: d.layerEstimator,
+    linearisation: d.linearisation,
+    gateScaling: d.gateScaling,
+    widthMultiple: d.widthMultiple,
+    settleFraction: d.settleFraction,
+    pruneBy: d.pruneBy,
+  };
+  const kind = parseDatasetSpec(data).kind;
+  const config: TrainConfig = {
+    ...DEFAULT_CONFIG,
+    model,
+    data,
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    lr: options.lr,
+    momentum: options.momentum,
+    weightDecay: options.weightDecay,
+    warmupEpochs: options.warmupEpochs,
+    seed: options.seed,
+    workers: options.workers,
+    device: options.device,
+    augment: options.augment ?? !(kind === 'mnist' || kind === 'fashion-mnist'),
+    // Only the setting and the layer preference are given; every other CAT knob is at its default,
+    // capped for short runs as `catrain train` caps it.
+    cat: toCatOptions(cat, options.epochs, (option) => option !== 'layerPreference' && option !== 'unitsOnly' && option !== 'layersOnly'),
+  };
+  const problems = configProblems(config);
+  if (problems.length > 0) throw badArgument(problems.join('; '));
+  return config;
+}
