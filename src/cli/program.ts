@@ -3,6 +3,7 @@
 // networks registered with registerModel: register them, then call runCli from your own script.
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
 import { recommendCommand } from './commands/recommend.js';
@@ -17,7 +18,7 @@ function program(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [trainCommand(), evalCommand(), infoCommand(), benchCommand(), reportCommand(), sweepCommand(), recommendCommand()]) {
+  for (const command of [trainCommand(), evalCommand(), infoCommand(), benchCommand(), reportCommand(), sweepCommand(), recommendCommand(), dashboardCommand()]) {
     root.addCommand(command);
   }
   // Subcommands inherit exitOverride only when set on them too.
