@@ -1,4 +1,84 @@
-// Placeholder until the run report lands: the signature the dashboard builds against.
+// The HTML report of one run directory: accuracy and MACs per epoch, and for CAT runs the width
+// timeline, sampled gate probabilities and epoch time against MACs; then the final architecture.
+// Dense runs, and runs whose logs predate a field, get the panels their data supports and a note
+// saying what is left out and why.
+import { architectureHtml } from './architecture-section.js';
+import { accuracyChart } from './charts/accuracy.js';
+import { epochTimeChart } from './charts/epoch-time.js';
+import { gateChart } from './charts/gates.js';
+import { widthTimelineChart } from './charts/width-timeline.js';
+import { renderPage, type ReportSection } from './html.js';
+import { readRunData, type RunReportData } from './run-data.js';
+
+const percent = (fraction: number): string => `${(100 * fraction).toFixed(1)}%`;
+
+function facts(data: RunReportData): [string, string][] {
+  const { config, summary, log } = data;
+  const list: [string, string][] = [
+    ['run directory', data.dir],
+    ['model', config.model],
+    ['data', config.trainSubset === null ? config.data : `${config.data} (first ${config.trainSubset} training images)`],
+    ['method', config.cat === null || config.cat.strength <= 0 ? 'dense' : config.cat.targetMacs !== null ? `CAT, MAC budget ${config.cat.targetMacs}` : config.cat.targetParams !== null ? `CAT, parameter budget ${config.cat.targetParams}` : `CAT, strength ${config.cat.strength}`],
+    ['epochs', summary === undefined ? `${log.length} of ${config.epochs} (unfinished)` : String(config.epochs)],
+  ];
+  if (summary !== undefined) {
+    list.push(['test top-1', `${summary.test_acc.toFixed(2)}%`]);
+    list.push(['MACs', `${summary.final.macs.toLocaleString('en-US')} (${percent(summary.final.macs / summary.baseline.macs)} of dense)`]);
+    list.push(['parameters', `${summary.final.params.toLocaleString('en-US')} (${percent(summary.final.params / summary.baseline.params)} of dense)`]);
+    list.push(['training time', `${summary.train_seconds.toFixed(1)} s`]);
+  }
+  return list;
+}
+
+function catSections(data: RunReportData): ReportSection[] {
+  const { log, architecture } = data;
+  const sections: ReportSection[] = [
+    {
+      title: 'Width timeline',
+      note: 'Each cell: the share of a layer\'s units (or of a residual block) still in the network at the end of the epoch; ✕ marks a removed block or a layer that went with it. Hover for counts.',
+      chart: widthTimelineChart(log, architecture),
+    },
+  ];
+  if (log.some((r) => r.gate_sample !== undefined)) {
+    sections.push({
+      title: 'Gate probabilities',
+      note: 'theta at the end of each epoch for a fixed sample of gates: a few units of several layers (dense-network index in brackets) and the block gates. A removed structure reads 0.',
+      chart: gateChart(log),
+    });
+  } else {
+    sections.push({ title: 'Gate probabilities', note: 'Not shown: this run\'s log has no gate_sample (it was written by an older catrain).' });
+  }
+  sections.push({
+    title: 'Epoch time against MACs',
+    note: 'Seconds per training epoch (including evaluation of the test set) against the network\'s MACs at the end of that epoch; numbers label the epochs.',
+    chart: epochTimeChart(log),
+  });
+  return sections;
+}
+
 export function renderRunReport(runDir: string): string {
-  throw new Error(`renderRunReport(${runDir}): not implemented yet`);
+  const data = readRunData(runDir);
+  const dense = data.config.cat === null || data.config.cat.strength <= 0;
+  const sections: ReportSection[] = [
+    {
+      title: 'Training progress',
+      ...(data.log.length === 0 ? { note: 'The log holds no finished epoch yet.' } : {}),
+      chart: accuracyChart(data.log, data.cat),
+    },
+  ];
+  if (data.cat) sections.push(...catSections(data));
+  else {
+    sections.push({
+      title: 'Pruning panels',
+      note: dense
+        ? 'Not shown: this is a dense run (no Complexity-Aware Training), so there is no width timeline, gate probabilities or epoch time against MACs.'
+        : 'Not shown: this CAT run\'s log has no per-layer widths (it was written by an older catrain), so there is no width timeline, gate probabilities or epoch time against MACs.',
+    });
+  }
+  sections.push(
+    data.architecture === undefined
+      ? { title: 'Final architecture', note: 'Not available: the run has not finished (no architecture.json yet).' }
+      : { title: 'Final architecture', html: architectureHtml(data.architecture, data.summary) },
+  );
+  return renderPage({ title: `catrain run report: ${data.config.model} on ${data.config.data}`, facts: facts(data), sections });
 }

@@ -1,0 +1,74 @@
+// What a run report shows, read from a run directory: config, epoch log, summary and architecture.
+// Logs from older versions lack some fields (gate_sample, the CAT size fields): every field is optional
+// here, and a record missing one is left out of the charts that need it.
+import { existsSync } from 'node:fs';
+import type { Architecture } from '../cat/index.js';
+import type { TrainConfig } from '../train/config.js';
+import { RunDirectory, RunDirectoryError } from '../train/run-dir.js';
+import type { RunSummary } from '../train/summary.js';
+
+export interface EpochRecord {
+  epoch: number;
+  step?: number;
+  test_acc?: number;
+  train_acc?: number;
+  train_loss?: number;
+  macs?: number;
+  params?: number;
+  macs_fraction?: number;
+  epoch_s?: number;
+  alive_blocks?: number;
+  total_blocks?: number;
+  alive_units?: Record<string, number>;
+  gate_sample?: Record<string, number>;
+}
+
+export interface RunReportData {
+  dir: string;
+  config: TrainConfig;
+  log: EpochRecord[];
+  summary: RunSummary | undefined;
+  architecture: Architecture | undefined;
+  /** A CAT run (strength > 0) whose log holds the pruning fields. */
+  cat: boolean;
+}
+
+const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+function numberRecord(value: unknown): Record<string, number> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value).filter((entry): entry is [string, number] => finite(entry[1]) !== undefined);
+  return Object.fromEntries(entries);
+}
+
+function toRecord(raw: Record<string, unknown>): EpochRecord | null {
+  const epoch = finite(raw.epoch);
+  if (epoch === undefined) return null;
+  const record: EpochRecord = { epoch };
+  for (const key of ['step', 'test_acc', 'train_acc', 'train_loss', 'macs', 'params', 'macs_fraction', 'epoch_s', 'alive_blocks', 'total_blocks'] as const) {
+    const value = finite(raw[key]);
+    if (value !== undefined) record[key] = value;
+  }
+  const alive = numberRecord(raw.alive_units);
+  if (alive !== undefined) record.alive_units = alive;
+  const gates = numberRecord(raw.gate_sample);
+  if (gates !== undefined) record.gate_sample = gates;
+  return record;
+}
+
+export function readRunData(dir: string): RunReportData {
+  if (!existsSync(dir)) throw new RunDirectoryError(`run directory ${dir} does not exist`);
+  const run = new RunDirectory(dir);
+  const config = run.readJson<TrainConfig>('config');
+  const optional = <T>(name: 'summary' | 'architecture'): T | undefined => (existsSync(run.file(name)) ? run.readJson<T>(name) : undefined);
+  const log = run.readLog().map(toRecord).filter((r): r is EpochRecord => r !== null);
+  const strength = config.cat?.strength ?? 0;
+  return {
+    dir,
+    config,
+    log,
+    summary: optional<RunSummary>('summary'),
+    architecture: optional<Architecture>('architecture'),
+    cat: strength > 0 && log.some((r) => r.alive_units !== undefined),
+  };
+}
