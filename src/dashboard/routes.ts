@@ -74,6 +74,9 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
     return html(reply, runListPage(rows, sweepRows(context)));
   });
 
+  // Browsers ask for it unprompted; an empty answer keeps their consoles free of 404s.
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
+
   app.get('/api/runs', async () => ({
     runs: catalog.snapshot().runs.map((entry) => describeRun(entry)),
     sweeps: sweepRows(context),

@@ -12,6 +12,8 @@ function lineChart(field: string, title: string, axis: Record<string, unknown>):
     width: 380,
     height: 220,
     data: { name: 'log' },
+    // Epochs arrive after the first layout: let axis labels that grow resize the chart.
+    autosize: { type: 'pad', resize: true },
     mark: { type: 'line', point: true, tooltip: true },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
