@@ -60,13 +60,17 @@ function checkSettings(settings: readonly SweepSetting[]): void {
   if (repeated !== undefined) throw new SweepError(`setting ${repeated} is listed twice`);
 }
 
-/** The sweep.json to continue, after checking that it was made with the same settings as this call. */
-function existingSweep(out: string, fresh: SweepFile): SweepFile | null {
+/** The sweep to continue in `out` (read, not yet checked), or null for a new or empty directory. */
+function previousSweep(out: string): SweepFile | null {
   if (!existsSync(out) || readdirSync(out).length === 0) return null;
   if (!existsSync(path.join(out, SWEEP_FILE))) {
     throw new SweepError(`${out} is not empty and holds no ${SWEEP_FILE}: choose a new or empty --out directory, or the directory of the sweep to continue`);
   }
-  const old = readSweep(out);
+  return readSweep(out);
+}
+
+/** The sweep to continue, after checking that it was made with the same settings as this call. */
+function continuedSweep(old: SweepFile, fresh: SweepFile, out: string): SweepFile {
   const differences = (['model', 'data', 'subset', 'epochs'] as const)
     .filter((key) => old[key] !== fresh[key])
     .map((key) => `${key} ${JSON.stringify(fresh[key])} (the sweep has ${JSON.stringify(old[key])})`);
@@ -118,6 +122,8 @@ function measurePoint(sweep: SweepFile, setting: SweepSetting, dir: string, late
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   checkSettings(options.settings);
   if (!(options.subset > 0 && options.subset <= 1)) throw new SweepError(`the subset must be a fraction in (0, 1], got ${options.subset}`);
+  // Checked before the data is loaded, so a wrong --out fails at once.
+  const previous = previousSweep(options.out);
   const first = options.configFor(options.settings[0] as SweepSetting);
   const datasets = options.datasets ?? {
     train: loadDataset(first.data, 'train', { imageSize: first.imageSize }),
@@ -139,7 +145,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     fronts: { macs: [], latency: [], train_seconds: [] },
     latency_threads: E.getNumThreads(),
   };
-  let sweep = existingSweep(options.out, fresh) ?? fresh;
+  let sweep = previous === null ? fresh : continuedSweep(previous, fresh, options.out);
   mkdirSync(options.out, { recursive: true });
   writeSweep(options.out, sweep);
   for (const setting of sweep.settings) {
