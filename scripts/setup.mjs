@@ -33,9 +33,10 @@ function checkNode() {
   if (major < 20) fail(`Node ${process.versions.node} is too old: catrain needs Node 20 or newer`);
 }
 
-// libtorch-dev brings the headers, CMake config and libtorch; libopenblas0-pthread gives it a fast BLAS.
+// libtorch-dev brings the headers, CMake config and libtorch; libopenblas0-pthread gives it a fast BLAS;
+// chromium runs the dashboard's browser tests.
 function requiredPackages() {
-  const toolchain = ['cmake', 'g++', 'make'];
+  const toolchain = ['cmake', 'g++', 'make', 'chromium'];
   return process.env.LIBTORCH ? toolchain : [...toolchain, 'libtorch-dev', 'libopenblas0-pthread'];
 }
 
