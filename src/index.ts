@@ -6,6 +6,7 @@ export * as models from './models/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as cat from './cat/index.js';
+export * as sweep from './sweep/index.js';
 
 export { trainRun, loadRunNetwork, DEFAULT_CONFIG, type TrainConfig, type TrainRunOptions, type TrainRunResult, type NetworkSpec, type RunSummary } from './train/index.js';
 export { DEFAULT_CAT, CatController, buildStructureGraph, type CatOptions, type StructureGraph, type Architecture } from './cat/index.js';
