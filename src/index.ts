@@ -12,3 +12,4 @@ export { trainRun, loadRunNetwork, DEFAULT_CONFIG, type TrainConfig, type TrainR
 export { DEFAULT_CAT, CatController, buildStructureGraph, type CatOptions, type StructureGraph, type Architecture } from './cat/index.js';
 export { createModel, registerModel, type ModelName } from './models/index.js';
 export { runCli } from './cli/program.js';
+export { exportRun, exportNetwork, EXPORT_FORMATS, type ExportFormat, type ExportContract } from './export/index.js';
