@@ -68,18 +68,26 @@ inline Napi::Value tensorValue(Napi::Env env, at::Tensor tensor) {
   return Napi::Number::New(env, table().insert(std::move(tensor)));
 }
 
-inline const at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t index) {
-  if (index >= info.Length() || !info[index].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), "expected a tensor handle at argument " + std::to_string(index));
-  }
-  return table().get(info[index].As<Napi::Number>().DoubleValue());
+// napi_get_value_double fails on a non-number, so one N-API call both checks and reads: a tiny op
+// makes several of these, and each crossing costs about as much as the check itself.
+inline bool readDouble(napi_env env, napi_value value, double* out) {
+  return napi_get_value_double(env, value, out) == napi_ok;
 }
 
 inline double numberArg(const Napi::CallbackInfo& info, size_t index) {
-  if (index >= info.Length() || !info[index].IsNumber()) {
+  double value;
+  if (index >= info.Length() || !readDouble(info.Env(), info[index], &value)) {
     throw Napi::TypeError::New(info.Env(), "expected a number at argument " + std::to_string(index));
   }
-  return info[index].As<Napi::Number>().DoubleValue();
+  return value;
+}
+
+inline const at::Tensor& tensorArg(const Napi::CallbackInfo& info, size_t index) {
+  double handle;
+  if (index >= info.Length() || !readDouble(info.Env(), info[index], &handle)) {
+    throw Napi::TypeError::New(info.Env(), "expected a tensor handle at argument " + std::to_string(index));
+  }
+  return table().get(handle);
 }
 
 inline std::string stringArg(const Napi::CallbackInfo& info, size_t index) {

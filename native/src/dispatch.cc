@@ -78,6 +78,12 @@ at::Tensor toTensor(const OpEntry& op, const ArgSpec& spec, const Napi::Value& v
   return table().get(value.As<Napi::Number>().DoubleValue());
 }
 
+// Integral numbers become integer scalars so that int tensors keep their dtype, as in Python.
+c10::Scalar numberScalar(double number) {
+  if (std::floor(number) == number && std::fabs(number) < 9007199254740992.0) return c10::Scalar(static_cast<int64_t>(number));
+  return c10::Scalar(number);
+}
+
 c10::IValue toIValue(const OpEntry& op, const ArgSpec& spec, const Napi::Value& value) {
   switch (spec.kind) {
     case Kind::Tensor: return toTensor(op, spec, value);
@@ -91,12 +97,7 @@ c10::IValue toIValue(const OpEntry& op, const ArgSpec& spec, const Napi::Value& 
     case Kind::Scalar: {
       if (value.IsBoolean()) return c10::Scalar(value.As<Napi::Boolean>().Value());
       if (!value.IsNumber()) badArgument(op, spec, "a number");
-      // Integral numbers become integer scalars so that int tensors keep their dtype, as in Python.
-      const double number = value.As<Napi::Number>().DoubleValue();
-      if (std::floor(number) == number && std::fabs(number) < 9007199254740992.0) {
-        return c10::Scalar(static_cast<int64_t>(number));
-      }
-      return c10::Scalar(number);
+      return numberScalar(value.As<Napi::Number>().DoubleValue());
     }
     case Kind::String:
       if (!value.IsString()) badArgument(op, spec, "a string");
@@ -152,6 +153,38 @@ c10::IValue toIValue(const OpEntry& op, const ArgSpec& spec, const Napi::Value& 
     case Kind::Unsupported: break;
   }
   badArgument(op, spec, "a type catrain cannot pass yet");
+}
+
+// The common argument kinds read with one N-API call each; false leaves the value to toIValue, which
+// also reports what is wrong with it.
+bool pushDirect(napi_env env, const ArgSpec& spec, napi_value value, torch::jit::Stack& stack) {
+  double number;
+  switch (spec.kind) {
+    case Kind::Tensor:
+      if (!readDouble(env, value, &number)) return false;
+      stack.emplace_back(table().get(number));
+      return true;
+    case Kind::Int:
+      if (!readDouble(env, value, &number) || std::floor(number) != number) return false;
+      stack.emplace_back(static_cast<int64_t>(number));
+      return true;
+    case Kind::Double:
+      if (!readDouble(env, value, &number)) return false;
+      stack.emplace_back(number);
+      return true;
+    case Kind::Scalar:
+      if (!readDouble(env, value, &number)) return false;
+      stack.emplace_back(numberScalar(number));
+      return true;
+    case Kind::Bool: {
+      bool flag;
+      if (napi_get_value_bool(env, value, &flag) != napi_ok) return false;
+      stack.emplace_back(flag);
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 Napi::Value fromIValue(Napi::Env env, const c10::IValue& value) {
@@ -224,11 +257,18 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
     const double index = numberArg(info, 0);
     if (!(index >= 0 && index < static_cast<double>(ops().size()))) throw std::invalid_argument("unknown operator index");
     const OpEntry& op = ops()[static_cast<size_t>(index)];
-    torch::jit::Stack stack;
-    stack.reserve(op.args.size());
+    // One stack reused by every call (JS is single-threaded and libtorch never calls back into it),
+    // which saves an allocation per op; it is emptied on every exit so it holds no tensor between calls.
+    static torch::jit::Stack stack;
+    stack.clear();
+    struct Emptied {
+      ~Emptied() { stack.clear(); }
+    } emptied;
     const size_t given = info.Length() - 1;
+    napi_env env = info.Env();
     for (size_t i = 0; i < op.args.size(); ++i) {
       const ArgSpec& spec = op.args[i];
+      if (i < given && pushDirect(env, spec, info[i + 1], stack)) continue;
       const Napi::Value value = i < given ? info[i + 1] : info.Env().Undefined();
       if (value.IsUndefined() || value.IsNull()) {
         if (value.IsUndefined() && spec.default_value) {
@@ -243,17 +283,16 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
       stack.push_back(toIValue(op, spec, value));
     }
     op.handle.callBoxed(&stack);
-    Napi::Env env = info.Env();
-    if (!kReturnResults) return env.Undefined();
+    if (!kReturnResults) return info.Env().Undefined();
     Napi::Value result;
     if (stack.size() == 1) {
-      result = fromIValue(env, stack[0]);
+      result = fromIValue(info.Env(), stack[0]);
     } else {
-      Napi::Array array = Napi::Array::New(env, stack.size());
-      for (size_t i = 0; i < stack.size(); ++i) array.Set(static_cast<uint32_t>(i), fromIValue(env, stack[i]));
+      Napi::Array array = Napi::Array::New(info.Env(), stack.size());
+      for (size_t i = 0; i < stack.size(); ++i) array.Set(static_cast<uint32_t>(i), fromIValue(info.Env(), stack[i]));
       result = array;
     }
-    reportExternalMemory(env);
+    reportExternalMemory(info.Env());
     return result;
   });
 }

@@ -17,13 +17,17 @@ const DIV_S = aten('div', 'Scalar');
 const POW = aten('pow', 'Tensor_Tensor');
 const POW_S = aten('pow', 'Tensor_Scalar');
 
+// alpha is passed only when it is not the schema's default 1: one argument fewer to convert is a
+// measurable share of a tiny op's time.
 /** a + alpha * b, broadcasting. */
 export function add(a: Tensor, b: TensorOrScalar, alpha = 1): Tensor {
-  return isScalar(b) ? callTensor(ADD_S, a, b, alpha) : callTensor(ADD, a, b, alpha);
+  const op = isScalar(b) ? ADD_S : ADD;
+  return alpha === 1 ? callTensor(op, a, b) : callTensor(op, a, b, alpha);
 }
 /** a - alpha * b, broadcasting. */
 export function sub(a: Tensor, b: TensorOrScalar, alpha = 1): Tensor {
-  return isScalar(b) ? callTensor(SUB_S, a, b, alpha) : callTensor(SUB, a, b, alpha);
+  const op = isScalar(b) ? SUB_S : SUB;
+  return alpha === 1 ? callTensor(op, a, b) : callTensor(op, a, b, alpha);
 }
 export function mul(a: Tensor, b: TensorOrScalar): Tensor {
   return isScalar(b) ? callTensor(MUL_S, a, b) : callTensor(MUL, a, b);

@@ -25,8 +25,9 @@ const FOREACH_MUL_SCALAR_ = aten('_foreach_mul_', 'Scalar');
 
 /** target += alpha * other */
 export function add_(target: Tensor, other: Tensor | number, alpha = 1): void {
-  if (typeof other === 'number') callInPlace(ADD_S_, target, other, alpha);
-  else callInPlace(ADD_, target, other, alpha);
+  const op = typeof other === 'number' ? ADD_S_ : ADD_;
+  if (alpha === 1) callInPlace(op, target, other);
+  else callInPlace(op, target, other, alpha);
 }
 export const sub_ = (target: Tensor, other: Tensor, alpha = 1): void => callInPlace(SUB_, target, other, alpha);
 export function mul_(target: Tensor, other: Tensor | number): void {
