@@ -85,9 +85,13 @@ test('a CAT log without gate_sample (an older run) renders, saying the gate pane
   cpSync(path.join(root, 'cat'), dir, { recursive: true });
   const stripped = readLog(dir).map(({ gate_sample: _dropped, ...rest }) => JSON.stringify(rest));
   writeFileSync(path.join(dir, 'log.jsonl'), `${stripped.join('\n')}\n`);
+  // Older configs have no trainSubset either.
+  const { trainSubset: _absent, ...olderConfig } = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify(olderConfig));
   const html = renderRunReport(dir);
   assertSelfContained(html);
   assert.ok(html.includes('no gate_sample (it was written by an older catrain)'));
+  assert.ok(!html.includes('first undefined'), 'an older run without trainSubset is not described as a subset');
   assert.ok(!Object.values(specsOf(html)).some((s) => s.title.startsWith('Gate probabilities')));
   assert.ok(Object.values(specsOf(html)).some((s) => s.title.startsWith('Width timeline')));
 });
