@@ -3,6 +3,7 @@
 // and the TypeScript build. Each part is skipped when it is already in place, so `npm test` and
 // `npm run demo` can call it every time.
 //   --no-system  skip the Debian package check     --no-npm  skip `npm ci`     --quiet  less output
+//   --browser    also install chromium (for the dashboard's browser tests)
 // Uses only Node's standard library: it runs before the npm packages exist.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -34,9 +35,9 @@ function checkNode() {
 }
 
 // libtorch-dev brings the headers, CMake config and libtorch; libopenblas0-pthread gives it a fast BLAS;
-// chromium runs the dashboard's browser tests.
+// chromium runs the dashboard's browser tests, so only the test command (--browser) asks for it.
 function requiredPackages() {
-  const toolchain = ['cmake', 'g++', 'make', 'chromium'];
+  const toolchain = ['cmake', 'g++', 'make', ...(args.has('--browser') ? ['chromium'] : [])];
   return process.env.LIBTORCH ? toolchain : [...toolchain, 'libtorch-dev', 'libopenblas0-pthread'];
 }
 
