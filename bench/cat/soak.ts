@@ -16,7 +16,18 @@ const batchSize = 64;
 const perEpoch = Math.ceil(60_000 / batchSize);
 const epochs = Math.ceil(steps / perEpoch);
 const out = mkdtempSync(path.join(tmpdir(), 'catrain-soak-'));
-const samples: { step: number; tensors: number; rss_mb: number; pruned_events: number }[] = [];
+interface Sample {
+  step: number;
+  tensors: number;
+  rss_mb: number;
+  /** The JS heap in use and V8's external memory (native bytes reported to it), to tell a JS leak from native growth. */
+  heap_used_mb: number;
+  external_mb: number;
+  native_tensor_mb: number;
+  pruned_events: number;
+}
+const samples: Sample[] = [];
+const mb = (bytes: number): number => Number((bytes / 2 ** 20).toFixed(2));
 try {
   await trainRun(
     {
@@ -41,7 +52,9 @@ try {
             if (run.step % 500 !== 0) return;
             globalThis.gc?.();
             const history = (trainer as unknown as { cat?: { state(): { history: unknown[] } } }).cat?.state().history.length ?? 0;
-            samples.push({ step: run.step, tensors: E.memory().tensors, rss_mb: process.memoryUsage().rss / 2 ** 20, pruned_events: history });
+            const usage = process.memoryUsage();
+            const engine = E.memory();
+            samples.push({ step: run.step, tensors: engine.tensors, rss_mb: mb(usage.rss), heap_used_mb: mb(usage.heapUsed), external_mb: mb(usage.external), native_tensor_mb: mb(engine.bytes), pruned_events: history });
           },
         });
       },
@@ -61,6 +74,8 @@ const report = {
 };
 if (process.argv.includes('--json')) console.log(JSON.stringify(report));
 else {
-  for (const s of samples) console.log(`step ${String(s.step).padStart(6)}: ${String(s.tensors).padStart(5)} live tensors, RSS ${s.rss_mb.toFixed(1)} MiB, ${s.pruned_events} pruning events so far`);
+  for (const s of samples) {
+    console.log(`step ${String(s.step).padStart(6)}: ${String(s.tensors).padStart(5)} live tensors (${s.native_tensor_mb} MiB), RSS ${s.rss_mb} MiB, JS heap ${s.heap_used_mb} MiB, external ${s.external_mb} MiB, ${s.pruned_events} pruning events so far`);
+  }
   console.log(`RSS growth after warm-up: ${(100 * (report.rss_growth_after_warmup ?? Number.NaN)).toFixed(2)}%`);
 }

@@ -1,6 +1,6 @@
 // Memory scopes: what a scope frees, what survives it and who owns it afterwards, keep(), dispose,
 // async scopes across `await`, disposeAll, and the FinalizationRegistry backstop for dropped tensors.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -453,14 +453,16 @@ async function settledBaseline(gc: Gc): Promise<number> {
   return live();
 }
 
-const exposedGc = (): Gc | undefined => (globalThis as { gc?: Gc }).gc;
+/** The exposed collector, or undefined after marking the test skipped (node without --expose-gc). */
+function gcOrSkip(t: TestContext): Gc | undefined {
+  const gc = (globalThis as { gc?: Gc }).gc;
+  if (gc === undefined) t.skip('run node with --expose-gc to check the finalizer backstop');
+  return gc;
+}
 
 test('the FinalizationRegistry backstop frees tensors that were dropped without dispose', async (t) => {
-  const gc = exposedGc();
-  if (gc === undefined) {
-    t.skip('run node with --expose-gc to check the finalizer backstop');
-    return;
-  }
+  const gc = gcOrSkip(t);
+  if (gc === undefined) return;
   const before = await settledBaseline(gc);
   const count = 200;
   assert.equal(createGarbage(count), count * 16);
@@ -472,11 +474,8 @@ test('the FinalizationRegistry backstop frees tensors that were dropped without 
 });
 
 test('tensors that leave every scope alive (returned from the outermost, or kept) get the backstop too', async (t) => {
-  const gc = exposedGc();
-  if (gc === undefined) {
-    t.skip('run node with --expose-gc to check the finalizer backstop');
-    return;
-  }
+  const gc = gcOrSkip(t);
+  if (gc === undefined) return;
   const before = await settledBaseline(gc);
   createGarbage(50, (i) => E.scope(() => E.scope(() => E.full([16], i).add(1))));
   createGarbage(50, (i) => E.scope(() => E.keep(E.full([16], i))));
@@ -486,11 +485,8 @@ test('tensors that leave every scope alive (returned from the outermost, or kept
 });
 
 test('a late finalizer of a disposed tensor never frees the tensor that reuses its slot', async (t) => {
-  const gc = exposedGc();
-  if (gc === undefined) {
-    t.skip('run node with --expose-gc to check the finalizer backstop');
-    return;
-  }
+  const gc = gcOrSkip(t);
+  if (gc === undefined) return;
   const survivors: E.Tensor[] = [];
   for (let i = 0; i < 100; i++) {
     E.full([4], i).dispose();
