@@ -1,6 +1,7 @@
 // The Tensor: a handle to a libtorch tensor that owns native memory until disposed.
 import { checkDevice, type Device } from './device.js';
 import { byteSize, dtypeFromCode, typedArrayView, type DType, type TypedArrayFor } from './dtype.js';
+import { guardWithBackstop } from './backstop.js';
 import { native, type Handle } from './native.js';
 import { track, type ScopedResource } from './scope.js';
 import * as el from './ops/elementwise.js';
@@ -8,15 +9,6 @@ import * as red from './ops/reduction.js';
 import * as sh from './ops/shape.js';
 import * as nn from './ops/nn.js';
 import * as ip from './ops/inplace.js';
-
-// The backstop for tensors that no scope owns and that are dropped without dispose(): the GC frees
-// their native memory. A tensor a scope created is freed by that scope, so it is registered only if it
-// outlives every scope. dispose() does not unregister (that alone cost 0.2 us per op,
-// bench/engine-overhead.ts): the addon's generation check makes a late finalizer on an already-freed
-// handle a no-op.
-const finalizer = new FinalizationRegistry<Handle>((handle) => {
-  native.dispose(handle);
-});
 
 interface Meta {
   dtype: DType;
@@ -46,11 +38,11 @@ export class Tensor implements ScopedResource {
     if (!owned) this.outliveScopes();
   }
 
-  /** Hands the tensor to the garbage collector's backstop: no scope will free it. */
+  /** Hands the tensor to the garbage collector's backstop (backstop.ts): no scope will free it. */
   outliveScopes(): void {
     if (this.collectable || this.handleValue < 0) return;
     this.collectable = true;
-    finalizer.register(this, this.handleValue);
+    guardWithBackstop(this);
   }
 
   /** Wraps a handle the addon just returned; the new Tensor owns it. */
