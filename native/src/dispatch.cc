@@ -268,10 +268,13 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
     napi_env env = info.Env();
     for (size_t i = 0; i < op.args.size(); ++i) {
       const ArgSpec& spec = op.args[i];
-      if (i < given && pushDirect(env, spec, info[i + 1], stack)) continue;
-      const Napi::Value value = i < given ? info[i + 1] : info.Env().Undefined();
-      if (value.IsUndefined() || value.IsNull()) {
-        if (value.IsUndefined() && spec.default_value) {
+      // An argument left out reads as undefined without asking N-API.
+      const bool absent = i >= given;
+      if (!absent && pushDirect(env, spec, info[i + 1], stack)) continue;
+      const Napi::Value value = absent ? Napi::Value() : info[i + 1];
+      const bool undefinedValue = absent || value.IsUndefined();
+      if (undefinedValue || value.IsNull()) {
+        if (undefinedValue && spec.default_value) {
           stack.push_back(*spec.default_value);
         } else if (spec.optional) {
           stack.emplace_back();

@@ -25,7 +25,6 @@ const nursery: BackstopTarget[] = [];
 let emptyingScheduled = false;
 
 function emptyNursery(): void {
-  emptyingScheduled = false;
   for (const target of nursery) if (!target.isDisposed) registry.register(target, target.handle);
   nursery.length = 0;
 }
@@ -37,6 +36,9 @@ export function guardWithBackstop(target: BackstopTarget): void {
     emptyNursery();
   } else if (!emptyingScheduled) {
     emptyingScheduled = true;
-    setImmediate(emptyNursery).unref();
+    setImmediate(() => {
+      emptyingScheduled = false;
+      emptyNursery();
+    }).unref();
   }
 }
