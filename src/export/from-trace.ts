@@ -19,6 +19,18 @@ export function constantOf(tensor: E.Tensor, name: string): ConstTensor {
   return { name, shape: [...tensor.shape], data: Float32Array.from(data) };
 }
 
+/** A conv or linear layer's weight with any leftover input scale (a folded gate) multiplied in, and its bias. */
+function weightAndBias(path: string, layer: Conv2d | Linear): { weight: ConstTensor; bias: ConstTensor | null } {
+  const weight = E.noGrad(() =>
+    E.scope(() => {
+      const scale = layer.inputScale?.(layer) ?? null;
+      return constantOf(scale === null ? layer.weight.value : scaleAlong(layer.weight.value, scale, 1), `${path}.weight`);
+    }),
+  );
+  return { weight, bias: layer.bias === null ? null : constantOf(layer.bias.value, `${path}.bias`) };
+}
+
+
 const pairOf = (value: unknown, what: string): Pair => {
   if (typeof value === 'number') return [value, value];
   if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'number') return [value[0], value[0]];
@@ -196,14 +208,7 @@ class TraceConverter {
     const layer = this.layerModule(op, Conv2d);
     if (layer !== undefined) {
       const conv = layer.module;
-      const weight = E.noGrad(() =>
-        E.scope(() => {
-          const scale = conv.inputScale?.(conv) ?? null;
-          return constantOf(scale === null ? conv.weight.value : scaleAlong(conv.weight.value, scale, 1), `${layer.path}.weight`);
-        }),
-      );
-      const bias = conv.bias === null ? null : constantOf(conv.bias.value, `${layer.path}.bias`);
-      return this.emit(op, { op: 'conv', inputs: [x], weight, bias, stride: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups });
+      return this.emit(op, { op: 'conv', inputs: [x], ...weightAndBias(layer.path, conv), stride: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups });
     }
     // A functional conv2d on module-held tensors: settings from the call's own arguments.
     const settings = op.scalars.filter((s) => s !== null);
@@ -221,15 +226,7 @@ class TraceConverter {
     if (this.shapeOf(x).length !== 1) this.unsupported(op, `expected a [N, features] input, got [N, ${this.shapeOf(x).join(', ')}]`);
     const layer = this.layerModule(op, Linear);
     if (layer !== undefined) {
-      const linear = layer.module;
-      const weight = E.noGrad(() =>
-        E.scope(() => {
-          const scale = linear.inputScale?.(linear) ?? null;
-          return constantOf(scale === null ? linear.weight.value : scaleAlong(linear.weight.value, scale, 1), `${layer.path}.weight`);
-        }),
-      );
-      const bias = linear.bias === null ? null : constantOf(linear.bias.value, `${layer.path}.bias`);
-      return this.emit(op, { op: 'linear', inputs: [x], weight, bias });
+      return this.emit(op, { op: 'linear', inputs: [x], ...weightAndBias(layer.path, layer.module) });
     }
     const w = this.ownedTensor(op, op.inputs[1] ?? -1);
     const b = op.inputs[2] === undefined ? null : this.ownedTensor(op, op.inputs[2]);

@@ -1,7 +1,8 @@
 // DIR/sweep.json: read with a clear error for a missing or corrupt file, written whole (temporary
 // file, then rename) so an interrupted sweep never leaves it torn.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeTextAtomically } from '../train/atomic-write.js';
 import type { SweepFile, SweepPoint } from './types.js';
 
 export const SWEEP_FILE = 'sweep.json';
@@ -48,13 +49,5 @@ export function readSweep(dir: string): SweepFile {
 }
 
 export function writeSweep(dir: string, sweep: SweepFile): void {
-  const target = path.join(dir, SWEEP_FILE);
-  const temporary = `${target}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, `${JSON.stringify(sweep, null, 2)}\n`);
-    renameSync(temporary, target);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeTextAtomically(path.join(dir, SWEEP_FILE), `${JSON.stringify(sweep, null, 2)}\n`);
 }

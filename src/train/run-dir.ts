@@ -1,8 +1,9 @@
 // A run directory: config.json, log.jsonl, checkpoint.safetensors, model.safetensors,
 // architecture.json, summary.json.
 // Files are written whole (temporary file, then rename), so an interrupted run never leaves one torn.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { writeTextAtomically } from './atomic-write.js';
 
 export const RUN_FILES = {
   config: 'config.json',
@@ -70,15 +71,7 @@ export class RunDirectory {
   }
 
   writeJson(name: JsonFile, value: unknown): void {
-    const target = this.file(name);
-    const temporary = `${target}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-      renameSync(temporary, target);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    writeTextAtomically(this.file(name), `${JSON.stringify(value, null, 2)}\n`);
   }
 
   readJson<T>(name: JsonFile): T {
@@ -122,13 +115,6 @@ export class RunDirectory {
     const file = this.file('log');
     if (!existsSync(file)) return;
     const kept = this.readLog().filter((record) => Number(record.epoch) <= epochsDone);
-    const temporary = `${file}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temporary, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
-      renameSync(temporary, file);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    writeTextAtomically(file, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
   }
 }
