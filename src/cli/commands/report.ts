@@ -1,10 +1,11 @@
 // `catrain report --run DIR | --sweep DIR [--out FILE]`: writes one self-contained HTML report
 // (DIR/report.html by default) that opens offline.
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { renderRunReport, renderSweepReport } from '../../report/index.js';
 import { SweepFileError } from '../../sweep/index.js';
+import { writeTextAtomically } from '../../train/atomic-write.js';
 import { RunDirectoryError } from '../../train/run-dir.js';
 import { badArgument, CliError } from '../errors.js';
 
@@ -12,17 +13,6 @@ interface ReportOptions {
   run?: string;
   sweep?: string;
   out?: string;
-}
-
-function writeWhole(file: string, text: string): void {
-  const temporary = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 export function reportCommand(): Command {
@@ -47,7 +37,7 @@ export function reportCommand(): Command {
       }
       const out = options.out ?? path.join(dir, 'report.html');
       if (options.out !== undefined && !existsSync(path.dirname(path.resolve(out)))) throw badArgument(`--out: directory ${path.dirname(out)} does not exist`);
-      writeWhole(out, html);
+      writeTextAtomically(out, html);
       console.log(`report written to ${out}`);
     });
 }
