@@ -59,7 +59,7 @@ function toRecord(raw: Record<string, unknown>): EpochRecord | null {
 export function readRunData(dir: string): RunReportData {
   if (!existsSync(dir)) throw new RunDirectoryError(`run directory ${dir} does not exist`);
   const run = new RunDirectory(dir);
-  const config = run.readJson<TrainConfig>('config');
+  const config = run.readConfig();
   const optional = <T>(name: 'summary' | 'architecture'): T | undefined => (existsSync(run.file(name)) ? run.readJson<T>(name) : undefined);
   const log = run.readLog().map(toRecord).filter((r): r is EpochRecord => r !== null);
   const strength = config.cat?.strength ?? 0;

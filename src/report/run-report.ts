@@ -17,7 +17,7 @@ function facts(data: RunReportData): [string, string][] {
   const list: [string, string][] = [
     ['run directory', data.dir],
     ['model', config.model],
-    ['data', config.trainSubset === null || config.trainSubset === undefined ? config.data : `${config.data} (first ${config.trainSubset} training images)`],
+    ['data', config.trainSubset === null ? config.data : `${config.data} (first ${config.trainSubset} training images)`],
     ['method', config.cat === null || config.cat.strength <= 0 ? 'dense' : config.cat.targetMacs !== null ? `CAT, MAC budget ${config.cat.targetMacs}` : config.cat.targetParams !== null ? `CAT, parameter budget ${config.cat.targetParams}` : `CAT, strength ${config.cat.strength}`],
     ['epochs', summary === undefined ? `${log.length} of ${config.epochs} (unfinished)` : String(config.epochs)],
   ];

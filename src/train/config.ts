@@ -1,5 +1,5 @@
 // The settings of a training run: what `catrain train` accepts and what a run directory records.
-import { catProblems, type CatOptions } from '../cat/index.js';
+import { catProblems, DEFAULT_CAT, type CatOptions } from '../cat/index.js';
 
 export type ScheduleName = 'cosine' | 'step' | 'constant';
 
@@ -56,6 +56,11 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   trainSubset: null,
   cat: null,
 };
+
+/** A config.json as saved by any catrain version: an option that did not exist yet ran with its default. */
+export function withConfigDefaults(saved: TrainConfig): TrainConfig {
+  return { ...DEFAULT_CONFIG, ...saved, cat: saved.cat === null || saved.cat === undefined ? null : { ...DEFAULT_CAT, ...saved.cat } };
+}
 
 /** Checks the combinations single-option parsing cannot; returns the problems found. */
 export function configProblems(config: TrainConfig): string[] {

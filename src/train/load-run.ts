@@ -29,7 +29,7 @@ export interface DataShape {
 
 export function loadRunNetwork(dir: string, options: { device?: string; data?: DataShape } = {}): LoadedRun {
   const run = new RunDirectory(dir);
-  const config = run.readJson<TrainConfig>('config');
+  const config = run.readConfig();
   if (!isModelName(config.model)) {
     throw new RunDirectoryError(`${dir} was trained with model '${config.model}', which is not built in or registered here (known: ${modelNames().join(', ')}); register it with registerModel first`);
   }

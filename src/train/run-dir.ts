@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeTextAtomically } from './atomic-write.js';
+import { withConfigDefaults, type TrainConfig } from './config.js';
 
 export const RUN_FILES = {
   config: 'config.json',
@@ -72,6 +73,11 @@ export class RunDirectory {
 
   writeJson(name: JsonFile, value: unknown): void {
     writeTextAtomically(this.file(name), `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** config.json, with the defaults of options added since the run was written. */
+  readConfig(): TrainConfig {
+    return withConfigDefaults(this.readJson<TrainConfig>('config'));
   }
 
   readJson<T>(name: JsonFile): T {

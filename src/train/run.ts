@@ -3,7 +3,7 @@
 // directory, and resumes exactly from its checkpoint, rebuilding a pruned network from its history.
 import * as E from '../engine/index.js';
 import type { ImageDataset } from '../data/index.js';
-import { CatController, DEFAULT_CAT, describeArchitecture, replayHistory, type CatState, type PruneEvent } from '../cat/index.js';
+import { CatController, describeArchitecture, replayHistory, type CatState, type PruneEvent } from '../cat/index.js';
 import { buildStructureGraph } from '../cat/index.js';
 import type { Module } from '../nn/index.js';
 import type { Callback } from './callback.js';
@@ -88,9 +88,7 @@ export async function trainRun(config: TrainConfig, outDir: string, options: Tra
   const resume = options.resume === true && !out.isUnstarted;
   if (options.resume === true) {
     if (resume && !out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
-    config = out.readJson<TrainConfig>('config');
-    // A run written before an option existed ran with that option's default.
-    if (config.cat !== null) config = { ...config, cat: { ...DEFAULT_CAT, ...config.cat } };
+    config = out.readConfig();
   } else {
     out.checkFresh();
   }

@@ -29,7 +29,7 @@ export function evalCommand(): Command {
       const run = new RunDirectory(options.run);
       let config: TrainConfig;
       try {
-        config = run.readJson<TrainConfig>('config');
+        config = run.readConfig();
       } catch (error) {
         throw new CliError('RUN_DIR', (error as Error).message, 'pass the --out directory of a catrain train run');
       }

@@ -64,7 +64,7 @@ function toConfig(options: TrainOptions, command: Command): TrainConfig {
 
 function readSavedConfig(out: string): TrainConfig {
   try {
-    return new RunDirectory(out).readJson<TrainConfig>('config');
+    return new RunDirectory(out).readConfig();
   } catch (error) {
     throw new CliError('RUN_DIR', (error as Error).message, 'pass the --out directory of an interrupted catrain train run');
   }
