@@ -60,3 +60,12 @@ export function describeArchitecture(source: ArchitectureSource): Architecture {
     params: graph.params,
   };
 }
+
+/** What summary.json counts of an architecture: its size, the blocks removed, the units removed. */
+export function architectureCounts(architecture: Architecture): { final: { macs: number; params: number }; blocksRemoved: number; unitsRemoved: number } {
+  return {
+    final: { macs: architecture.macs, params: architecture.params },
+    blocksRemoved: architecture.blocks.filter((b) => b.removed).length,
+    unitsRemoved: architecture.groups.reduce((total, g) => total + g.initial_width - g.width, 0),
+  };
+}

@@ -4,7 +4,8 @@
 // The selection depends only on the controller's initial structure (saved in checkpoints), so a
 // resumed run samples the same gates. Units are named by their index in the dense network; the
 // pruning history maps that index to the unit's current position.
-import type { CatController, PruneEvent } from '../cat/index.js';
+import type { CatController } from './controller.js';
+import type { PruneEvent } from './surgery.js';
 
 /** How many gates are sampled at most: a few units of a few groups, and up to `blocks` block gates. */
 export const GATE_SAMPLE_LIMITS = { groups: 4, unitsPerGroup: 3, blocks: 24 } as const;

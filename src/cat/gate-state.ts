@@ -32,7 +32,22 @@ export function isProtected(path: string, patterns: readonly string[]): boolean 
   return patterns.some((p) => patternToRegExp(p).test(path));
 }
 
-export class GateState implements GateProbabilities {
+/** A gate record as readers outside the controller see it: they cannot change it. */
+export interface GateRecordView {
+  readonly theta: readonly number[];
+  readonly zeroSteps: readonly number[];
+  readonly pull: readonly number[];
+  readonly spare: readonly number[];
+}
+
+/** The gates, read-only. */
+export interface GateView extends GateProbabilities {
+  readonly groups: ReadonlyMap<string, GateRecordView>;
+  readonly blocks: ReadonlyMap<string, GateRecordView>;
+  count(unsettled: (theta: number) => boolean): number;
+}
+
+export class GateState implements GateView {
   readonly groups = new Map<string, GateRecord>();
   readonly blocks = new Map<string, GateRecord>();
 

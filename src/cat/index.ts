@@ -4,12 +4,32 @@ export { traceForward, type Trace, type TraceEvent, type TracedOp, type TracedMo
 export { buildStructureGraph, deriveStructure } from './graph.js';
 export type { StructureGraph, UnitGroup, CountedLayer, NormLayer, ResidualSite } from './graph-types.js';
 export { expectedComplexity, ALL_ON, type GateProbabilities, type ExpectedComplexity, type ComplexityGradient } from './complexity.js';
-export { GateState, isProtected, type GateRecord, type GateSelection } from './gate-state.js';
+export { GateState, isProtected, type GateRecord, type GateRecordView, type GateSelection, type GateView } from './gate-state.js';
 export { GateMultipliers } from './gate-hooks.js';
-export { coefficients, complexityShares, projectedStep, isRemovable, type Knobs, type Baseline, type Shares } from './update.js';
+export { coefficients, complexityShares, projectedStep, isRemovable, referenceScale, weighedCost, type Knobs, type Baseline, type Shares } from './update.js';
 export { adjustGamma, targetAt, BUDGET_MARGIN, type BudgetTarget, type BudgetSchedule } from './budget.js';
 export { keepUnits, removeBlock, applyEvents, batchesOf, type PruneEvent, type SurgeryFollower } from './surgery.js';
 export { replayHistory } from './replay.js';
-export { CatController, type CatState, type CatReport, type CatSchedule } from './controller.js';
-export { DEFAULT_CAT, catProblems, type CatOptions, type LayerEstimator, type GateScaling } from './options.js';
-export { describeArchitecture, type Architecture } from './architecture.js';
+export { CatController } from './controller.js';
+export { parseCatState, CatStateError, type CatState, type Settled } from './state.js';
+export { statusLine, type CatReport } from './report.js';
+export { catTimeline, type CatSchedule, type CatTimeline } from './timeline.js';
+export { decideRemoval, trackingRule, landingRule, type Removal, type RemovalRule, type SpareChange } from './removal.js';
+export { costFraction, deployedSize, sizeWithout, type CostKind, type Size } from './cost.js';
+export { twoPointBlockGradients } from './two-point.js';
+export { gateSample, sampledGates, GATE_SAMPLE_LIMITS, type SampledGate } from './gate-sample.js';
+export {
+  CAT_OPTIONS,
+  CAT_OPTION_FIELDS,
+  DEFAULT_CAT,
+  optionLabel,
+  optionRow,
+  type CatOptions,
+  type GateScaling,
+  type LayerEstimator,
+  type OptionRow,
+  type OptionValue,
+  type RunLength,
+} from './options.js';
+export { catProblems, resolveCatOptions } from './option-rules.js';
+export { describeArchitecture, architectureCounts, type Architecture } from './architecture.js';

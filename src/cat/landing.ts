@@ -1,26 +1,26 @@
 // Budget landing at the settle step (docs/method.md section 6): which gates to round off so that the
 // saved network costs at most the target and no more than LANDING_TOLERANCE under it. Pure decisions
 // over gate records and a cost function, so the rule can be tested on made-up costs.
-import type { GateRecord } from './gate-state.js';
+import type { GateRecordView } from './gate-state.js';
 
 /** How far under its target the settle step may land a budget (the documented tolerance is 3%). */
 export const LANDING_TOLERANCE = 0.03;
 
 /** A set of gates, each a (record, index) pair. */
 export class OffSet {
-  private readonly members = new Map<GateRecord, Set<number>>();
+  private readonly members = new Map<GateRecordView, Set<number>>();
 
-  add(record: GateRecord, i: number): void {
+  add(record: GateRecordView, i: number): void {
     let set = this.members.get(record);
     if (set === undefined) this.members.set(record, (set = new Set()));
     set.add(i);
   }
 
-  delete(record: GateRecord, i: number): void {
+  delete(record: GateRecordView, i: number): void {
     this.members.get(record)?.delete(i);
   }
 
-  has(record: GateRecord, i: number): boolean {
+  has(record: GateRecordView, i: number): boolean {
     return this.members.get(record)?.has(i) === true;
   }
 
@@ -33,9 +33,9 @@ export class OffSet {
 
 export interface LandingProblem {
   /** Unit gates, one record per group; spare units (spare[i] === 1) are not gates. */
-  groups: readonly GateRecord[];
+  groups: readonly GateRecordView[];
   /** Block gates, one record each, theta[0] the block's. */
-  blocks: readonly GateRecord[];
+  blocks: readonly GateRecordView[];
   /** The cost of the network with the gates in `off` (and the spare units) removed, as a fraction. */
   cost: (off: OffSet) => number;
   /** The budget as a fraction of the dense network's cost. */
@@ -46,18 +46,18 @@ export interface LandingProblem {
 
 /** One candidate step: units that would go, their thetas' sum, the cost after. */
 interface LandingStep {
-  units: { record: GateRecord; i: number }[];
+  units: { record: GateRecordView; i: number }[];
   thetas: number;
   after: number;
 }
 
 interface Gate {
-  record: GateRecord;
+  record: GateRecordView;
   i: number;
   theta: number;
 }
 
-const isGate = (record: GateRecord, i: number): boolean => record.spare[i] !== 1;
+const isGate = (record: GateRecordView, i: number): boolean => record.spare[i] !== 1;
 
 /**
  * Starts from every theta rounded at 0.5 and sheds steps of units while the cost is over the target,
@@ -102,7 +102,7 @@ function gatesOf(problem: LandingProblem): Gate[] {
  * greedy choice by theta alone can be forced to drop a whole stage-1 step of 8 units, 5.8% of
  * ResNet-20's MACs, to shed the last 0.5%); the one that overshoots least.
  */
-function shedAndRefill(problem: LandingProblem, off: OffSet, keepBlocks: ReadonlySet<GateRecord>): OffSet {
+function shedAndRefill(problem: LandingProblem, off: OffSet, keepBlocks: ReadonlySet<GateRecordView>): OffSet {
   const floor = problem.target * (1 - LANDING_TOLERANCE);
   for (let now = problem.cost(off); now > problem.target; now = problem.cost(off)) {
     const steps = unitSteps(problem, off).filter((s) => s.after < now);

@@ -1,96 +1,238 @@
-// The settings of a CAT run: the paper's three knobs (docs/method.md section 3: gamma, alpha, beta under
-// names a user can read), catrain's budget target (section 6), and the schedule of the gate updates.
-export type LayerEstimator = 'linear' | 'two-point';
-export type GateScaling = 'share' | 'none';
-export type { Linearisation } from './gate-hooks.js';
+// The settings of a CAT run in one table (docs/method.md section 3: gamma, alpha, beta under names a
+// user can read; section 6: catrain's budget; then the ablations, the user's constraints and the gate
+// schedule). A row holds everything about one option: its default, its command-line flag and help,
+// its check, and whether `--resume` may change it. The CatOptions type, DEFAULT_CAT, the problem
+// messages (option-rules.ts) and the CLI's flags are all derived from the rows, so a new option is one
+// new row.
 import type { Linearisation } from './gate-hooks.js';
 
-export interface CatOptions {
-  /** gamma >= 0: accuracy vs complexity; 0 trains the dense network. */
-  strength: number;
-  /** alpha > 0: layers vs units (1: a MAC is a MAC; > 1 favours removing whole blocks). */
-  layerPreference: number;
-  /** beta in [0, 1]: FLOPs (1) vs parameter count (0). */
-  flopsShare: number;
-  /** Final MACs as a fraction of the dense network; gamma is then adjusted during training. */
-  targetMacs: number | null;
-  targetParams: number | null;
-  /** Ablations: only unit gates, or only layer gates. */
-  unitsOnly: boolean;
-  layersOnly: boolean;
-  /** Module-path patterns that are never pruned. */
-  protect: string[];
-  /** Fewest units a group keeps while its block is present. */
-  minUnits: number;
-  /** eta_theta; null: a gate with no data signal crosses [0, 1] in `gateCrossEpochs` at strength 1. */
-  gateLr: number | null;
-  gateCrossEpochs: number;
-  /** Epochs of plain training before the gates move. */
-  gateWarmupEpochs: number;
-  /** How long a theta must sit at 0 before its structure is removed. */
-  patienceEpochs: number;
-  /** Draw unit gates per example instead of per minibatch. */
-  perExampleGates: boolean;
-  /** Estimator of the layer gates' gradient. */
-  layerEstimator: LayerEstimator;
-  /** How a drawn gate's derivative estimates its effect on the loss (see gate-hooks.ts). */
-  linearisation: Linearisation;
-  /** Divide each gate's step by its initial complexity share ('share') or by the mean share ('none'). */
-  gateScaling: GateScaling;
-  /** While training, round kept widths up to a multiple of this (spare units held at 0, removed at the end). */
-  widthMultiple: number;
-  /** Final fraction of training in which the rounded, pruned network trains without gates. */
-  settleFraction: number;
-  /** With a budget: the fraction of training by which the expected cost reaches the target. */
-  pruneBy: number;
+export type { Linearisation } from './gate-hooks.js';
+export type LayerEstimator = 'linear' | 'two-point';
+export type GateScaling = 'share' | 'none';
+
+/** How the command line reads an option's value. */
+export type OptionValue =
+  | { kind: 'number' }
+  | { kind: 'integer' }
+  | { kind: 'flag' }
+  | { kind: 'choice'; choices: readonly string[] }
+  /** Comma-separated strings; the flag may be repeated and the lists add up. */
+  | { kind: 'list' };
+
+/** The facts of a run that some defaults and checks depend on. */
+export interface RunLength {
+  epochs: number;
 }
 
-export const DEFAULT_CAT: CatOptions = {
-  strength: 0.1,
-  layerPreference: 1,
-  flopsShare: 0.5,
-  targetMacs: null,
-  targetParams: null,
-  unitsOnly: false,
-  layersOnly: false,
-  protect: [],
-  minUnits: 1,
-  gateLr: null,
-  gateCrossEpochs: 1,
-  gateWarmupEpochs: 1,
-  patienceEpochs: 0.5,
-  perExampleGates: false,
-  layerEstimator: 'linear',
-  linearisation: 'trapezoid',
-  gateScaling: 'share',
-  widthMultiple: 8,
-  settleFraction: 0.1,
-  pruneBy: 0.5,
+export interface OptionRow<T> {
+  default: T;
+  /** The flag with its value name, in commander's syntax: '--strength <gamma>', '--units-only'. */
+  flag: string;
+  help: string;
+  value: OptionValue;
+  /** What is wrong with a value on its own (the message names the option), or null. */
+  check: (value: T, run: RunLength) => string | null;
+  /** Whether `--resume` may give a value other than the run's (false: the run's setting stands). */
+  resumable: boolean;
+  /**
+   * The value when the user does not set the option, if it depends on what they did set or on the
+   * run's length (the command line and sweeps use it; DEFAULT_CAT holds the plain default).
+   */
+  unset?: (given: GivenOptions, run: RunLength, plainDefault: T) => T;
+}
+
+/** The options a user set, as the rows see them (typed loosely: the rows define CatOptions). */
+export type GivenOptions = Readonly<Record<string, unknown>>;
+
+const row = <T>(r: OptionRow<T>): OptionRow<T> => r;
+
+// The rows name options by string: typing them by CatOptions would make the table define itself.
+const labelOf = (field: string): string => `${field} (${(CAT_OPTIONS as Record<string, OptionRow<unknown>>)[field]?.flag.split(' ')[0] ?? '?'})`;
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const problem = (field: string, ok: boolean, rule: string, value: unknown): string | null => (ok ? null : `${labelOf(field)} must be ${rule}, got ${JSON.stringify(value)}`);
+/** Schedule lengths left unset are capped at a quarter of a short run, so `--epochs 2` still lets the gates move. */
+const quarterOfRun = (_: GivenOptions, run: RunLength, plain: number): number => Math.min(plain, run.epochs / 4);
+const numberRow = { kind: 'number' } as const;
+const fixed = { resumable: false } as const;
+
+export const CAT_OPTIONS = {
+  strength: row<number>({
+    default: 0.1,
+    flag: '--strength <gamma>',
+    help: 'CAT: accuracy vs complexity (gamma); larger prunes more, 0 trains the dense network (as --dense)',
+    value: numberRow,
+    check: (v) => problem('strength', finite(v) && v > 0, 'a number > 0 (a dense run has no CAT options: cat null, --dense)', v),
+    ...fixed,
+  }),
+  layerPreference: row<number>({
+    default: 1,
+    flag: '--layer-preference <alpha>',
+    help: 'CAT: layers vs units (alpha); > 1 favours removing whole residual blocks',
+    value: numberRow,
+    check: (v) => problem('layerPreference', finite(v) && v > 0, 'a number > 0', v),
+    ...fixed,
+  }),
+  flopsShare: row<number>({
+    default: 0.5,
+    flag: '--flops-share <beta>',
+    help: 'CAT: weight of MACs (1) against parameters (0) in the cost (beta); unset, 1 with --target-macs, 0 with --target-params, else 0.5',
+    value: numberRow,
+    check: (v) => problem('flopsShare', finite(v) && v >= 0 && v <= 1, 'a number in [0, 1]', v),
+    ...fixed,
+    // A budget names the cost that matters; unless told otherwise, the gates weigh that cost alone.
+    unset: (given): number => (given.targetMacs != null ? 1 : given.targetParams != null ? 0 : 0.5),
+  }),
+  targetMacs: row<number | null>({
+    default: null,
+    flag: '--target-macs <fraction>',
+    help: 'prune to this fraction of the dense MACs (gamma is adjusted during training)',
+    value: numberRow,
+    check: (v) => problem('targetMacs', v === null || (finite(v) && v > 0 && v < 1), 'a fraction in (0, 1) of the dense network', v),
+    ...fixed,
+  }),
+  targetParams: row<number | null>({
+    default: null,
+    flag: '--target-params <fraction>',
+    help: 'prune to this fraction of the dense parameters',
+    value: numberRow,
+    check: (v) => problem('targetParams', v === null || (finite(v) && v > 0 && v < 1), 'a fraction in (0, 1) of the dense network', v),
+    ...fixed,
+  }),
+  unitsOnly: row<boolean>({
+    default: false,
+    flag: '--units-only',
+    help: 'ablation: prune units/filters only (layer gates fixed at 1)',
+    value: { kind: 'flag' },
+    check: (v) => problem('unitsOnly', typeof v === 'boolean', 'true or false', v),
+    ...fixed,
+  }),
+  layersOnly: row<boolean>({
+    default: false,
+    flag: '--layers-only',
+    help: 'ablation: prune whole residual blocks only (unit gates fixed at 1)',
+    value: { kind: 'flag' },
+    check: (v) => problem('layersOnly', typeof v === 'boolean', 'true or false', v),
+    ...fixed,
+  }),
+  protect: row<string[]>({
+    default: [],
+    flag: '--protect <patterns>',
+    help: "never prune matching layers or blocks: module paths with '*', comma-separated or repeated (e.g. 'layer3.*')",
+    value: { kind: 'list' },
+    check: (v) => problem('protect', Array.isArray(v) && v.every((p) => typeof p === 'string' && p.trim() !== ''), "a list of module-path patterns such as 'layer3.*' or 'conv1'", v),
+    ...fixed,
+  }),
+  minUnits: row<number>({
+    default: 1,
+    flag: '--min-units <n>',
+    help: 'fewest units a layer keeps while its block is present',
+    value: { kind: 'integer' },
+    check: (v) => problem('minUnits', Number.isInteger(v) && v >= 1, 'an integer >= 1', v),
+    ...fixed,
+  }),
+  gateLr: row<number | null>({
+    default: null,
+    flag: '--gate-lr <eta>',
+    help: 'gate learning rate eta_theta (unset: a gate with no data signal crosses [0, 1] in --gate-cross-epochs)',
+    value: numberRow,
+    check: (v) => problem('gateLr', v === null || (finite(v) && v > 0), 'a number > 0', v),
+    ...fixed,
+  }),
+  gateCrossEpochs: row<number>({
+    default: 1,
+    flag: '--gate-cross-epochs <n>',
+    help: 'sets the default gate learning rate (unset: 1, at most a quarter of the run)',
+    value: numberRow,
+    check: (v) => problem('gateCrossEpochs', finite(v) && v > 0, 'a number > 0', v),
+    ...fixed,
+    unset: quarterOfRun,
+  }),
+  gateWarmupEpochs: row<number>({
+    default: 1,
+    flag: '--gate-warmup-epochs <n>',
+    help: 'epochs of plain training before the gates move (unset: 1, at most a quarter of the run)',
+    value: numberRow,
+    check: (v, run) => problem('gateWarmupEpochs', finite(v) && v >= 0 && v < run.epochs, `in [0, epochs) = [0, ${run.epochs})`, v),
+    ...fixed,
+    unset: quarterOfRun,
+  }),
+  patienceEpochs: row<number>({
+    default: 0.5,
+    flag: '--patience-epochs <n>',
+    help: 'epochs a gate must sit at 0 before its structure is removed (unset: 0.5, at most a quarter of the run)',
+    value: numberRow,
+    check: (v) => problem('patienceEpochs', finite(v) && v >= 0, 'a number >= 0', v),
+    ...fixed,
+    unset: quarterOfRun,
+  }),
+  perExampleGates: row<boolean>({
+    default: false,
+    flag: '--per-example-gates',
+    help: 'draw unit gates per example instead of per minibatch',
+    value: { kind: 'flag' },
+    check: (v) => problem('perExampleGates', typeof v === 'boolean', 'true or false', v),
+    ...fixed,
+  }),
+  layerEstimator: row<LayerEstimator>({
+    default: 'linear',
+    flag: '--layer-estimator <name>',
+    help: "layer-gate gradient: 'linear' (derivative) or 'two-point' (one extra forward per block)",
+    value: { kind: 'choice', choices: ['linear', 'two-point'] },
+    check: (v) => problem('layerEstimator', v === 'linear' || v === 'two-point', 'one of linear, two-point', v),
+    ...fixed,
+  }),
+  linearisation: row<Linearisation>({
+    default: 'trapezoid',
+    flag: '--linearisation <name>',
+    help: "how a drawn gate's derivative estimates its effect: 'trapezoid' (reweighted by the draw's probability) or 'tangent' (the plain derivative)",
+    value: { kind: 'choice', choices: ['trapezoid', 'tangent'] },
+    check: (v) => problem('linearisation', v === 'trapezoid' || v === 'tangent', 'one of trapezoid, tangent', v),
+    ...fixed,
+  }),
+  gateScaling: row<GateScaling>({
+    default: 'share',
+    flag: '--gate-scaling <name>',
+    help: "step of each gate divided by its own complexity share ('share') or the mean share ('none')",
+    value: { kind: 'choice', choices: ['share', 'none'] },
+    check: (v) => problem('gateScaling', v === 'share' || v === 'none', 'one of share, none', v),
+    ...fixed,
+  }),
+  widthMultiple: row<number>({
+    default: 8,
+    flag: '--width-multiple <n>',
+    help: 'while training, round kept widths up to a multiple of n (spares held at 0; they join the network when the gates settle, or go if training ends first)',
+    value: { kind: 'integer' },
+    check: (v) => problem('widthMultiple', Number.isInteger(v) && v >= 1, 'an integer >= 1', v),
+    ...fixed,
+  }),
+  settleFraction: row<number>({
+    default: 0.1,
+    flag: '--settle-fraction <f>',
+    help: 'final fraction of training in which the gates are rounded and the pruned network trains deterministically',
+    value: numberRow,
+    check: (v) => problem('settleFraction', finite(v) && v >= 0 && v < 1, 'in [0, 1)', v),
+    ...fixed,
+  }),
+  pruneBy: row<number>({
+    default: 0.5,
+    flag: '--prune-by <f>',
+    help: 'with a budget: fraction of training by which the expected cost reaches the target (earlier is cheaper to train)',
+    value: numberRow,
+    check: (v) => problem('pruneBy', finite(v) && v > 0 && v <= 1, 'a fraction in (0, 1]', v),
+    ...fixed,
+  }),
 };
 
-/** Every problem with a CAT configuration, each naming the option and the value. */
-export function catProblems(o: CatOptions, epochs: number): string[] {
-  const problems: string[] = [];
-  const check = (ok: boolean, message: string): void => {
-    if (!ok) problems.push(message);
-  };
-  check(Number.isFinite(o.strength) && o.strength >= 0, `--strength must be a number >= 0, got ${o.strength}`);
-  check(Number.isFinite(o.layerPreference) && o.layerPreference > 0, `--layer-preference must be a number > 0, got ${o.layerPreference}`);
-  check(o.flopsShare >= 0 && o.flopsShare <= 1, `--flops-share must be in [0, 1], got ${o.flopsShare}`);
-  for (const [name, value] of [['--target-macs', o.targetMacs], ['--target-params', o.targetParams]] as const) {
-    if (value !== null) check(value > 0 && value < 1, `${name} must be a fraction in (0, 1) of the dense network, got ${value}`);
-  }
-  check(o.targetMacs === null || o.targetParams === null, 'give --target-macs or --target-params, not both');
-  check(!(o.unitsOnly && o.layersOnly), '--units-only and --layers-only exclude each other');
-  check(Number.isInteger(o.minUnits) && o.minUnits >= 1, `--min-units must be an integer >= 1, got ${o.minUnits}`);
-  check(o.gateLr === null || (Number.isFinite(o.gateLr) && o.gateLr > 0), `--gate-lr must be > 0, got ${o.gateLr}`);
-  check(o.gateCrossEpochs > 0, `--gate-cross-epochs must be > 0, got ${o.gateCrossEpochs}`);
-  check(o.gateWarmupEpochs >= 0 && o.gateWarmupEpochs < epochs, `--gate-warmup-epochs must be in [0, epochs) = [0, ${epochs}), got ${o.gateWarmupEpochs}`);
-  check(o.patienceEpochs >= 0, `--patience-epochs must be >= 0, got ${o.patienceEpochs}`);
-  check(Number.isInteger(o.widthMultiple) && o.widthMultiple >= 1, `--width-multiple must be an integer >= 1, got ${o.widthMultiple}`);
-  check(o.settleFraction >= 0 && o.settleFraction < 1, `--settle-fraction must be in [0, 1), got ${o.settleFraction}`);
-  const warmupEnd = o.gateWarmupEpochs / epochs;
-  check(o.pruneBy > warmupEnd && o.pruneBy <= 1 - o.settleFraction, `--prune-by must be after the gate warm-up (${warmupEnd.toFixed(2)} of training) and no later than the settle step (${(1 - o.settleFraction).toFixed(2)}), got ${o.pruneBy}`);
-  if ((o.targetMacs !== null || o.targetParams !== null) && o.strength === 0) problems.push('a budget target needs --strength > 0 (it is the starting gamma)');
-  return problems;
-}
+type Rows = typeof CAT_OPTIONS;
+/** The settings of a CAT run, one field per row of CAT_OPTIONS. */
+export type CatOptions = { [K in keyof Rows]: Rows[K] extends OptionRow<infer T> ? T : never };
+
+/** `field (--flag)`: how every message names an option, for library and command-line users alike. */
+export const optionLabel = (field: keyof CatOptions): string => labelOf(field);
+
+export const CAT_OPTION_FIELDS = Object.keys(CAT_OPTIONS) as (keyof CatOptions)[];
+
+/** A row by field, typed by its value. */
+export const optionRow = <K extends keyof CatOptions>(field: K): OptionRow<CatOptions[K]> => CAT_OPTIONS[field] as unknown as OptionRow<CatOptions[K]>;
+
+export const DEFAULT_CAT: CatOptions = Object.fromEntries(CAT_OPTION_FIELDS.map((field) => [field, structuredClone(CAT_OPTIONS[field].default)])) as CatOptions;

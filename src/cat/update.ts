@@ -2,7 +2,7 @@
 // c_k, the projected gradient step on theta with per-gate step scaling, and the bookkeeping of the
 // pruning conditions.
 import type { ExpectedComplexity } from './complexity.js';
-import type { GateRecord, GateState } from './gate-state.js';
+import type { GateRecord, GateRecordView, GateState, GateView } from './gate-state.js';
 
 export interface Knobs {
   /** gamma >= 0: accuracy vs complexity. */
@@ -23,9 +23,14 @@ export interface Shares {
   blocks: Map<string, number>;
 }
 
+/** The cost the knobs weigh, beta * MACs / F0 + (1 - beta) * parameters / P0 (of a network or of a gate). */
+export function weighedCost(macs: number, params: number, baseline: Baseline, flopsShare: number): number {
+  return (flopsShare * macs) / baseline.macs + ((1 - flopsShare) * params) / baseline.params;
+}
+
 /** beta dEF/dtheta / F0 + (1 - beta) dEP/dtheta / P0 for every gate: its share of the network's cost. */
 export function complexityShares(expected: ExpectedComplexity, baseline: Baseline, flopsShare: number): Shares {
-  const share = (dMacs: number, dParams: number): number => (flopsShare * dMacs) / baseline.macs + ((1 - flopsShare) * dParams) / baseline.params;
+  const share = (dMacs: number, dParams: number): number => weighedCost(dMacs, dParams, baseline, flopsShare);
   const units = new Map<string, number>();
   const blocks = new Map<string, number>();
   for (const [id, d] of expected.dMacs.units) units.set(id, share(d, expected.dParams.units.get(id) ?? 0));
@@ -33,6 +38,30 @@ export function complexityShares(expected: ExpectedComplexity, baseline: Baselin
   for (const [id, d] of expected.dParams.units) if (!units.has(id)) units.set(id, share(0, d));
   for (const [id, d] of expected.dParams.blocks) if (!blocks.has(id)) blocks.set(id, share(0, d));
   return { units, blocks };
+}
+
+/**
+ * Each gate's reference share, which its step is divided by (the "scale note" of docs/method.md
+ * section 4): its own initial share ('share'), or the mean share of all gates ('none').
+ */
+export function referenceScale(raw: Shares, gates: GateView, scaling: 'share' | 'none'): Shares {
+  // A gate whose structure costs nothing measurable still needs a finite step.
+  const floor = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([id, s]) => [id, Math.max(s, 1e-9)]));
+  const shares = { units: floor(raw.units), blocks: floor(raw.blocks) };
+  if (scaling === 'share') return shares;
+  let total = 0;
+  let count = 0;
+  for (const [id, s] of shares.units) {
+    const n = gates.groups.get(id)?.theta.length ?? 0;
+    total += s * n;
+    count += n;
+  }
+  for (const s of shares.blocks.values()) {
+    total += s;
+    count += 1;
+  }
+  const mean = count === 0 ? 1 : total / count;
+  return { units: new Map([...shares.units.keys()].map((id) => [id, mean])), blocks: new Map([...shares.blocks.keys()].map((id) => [id, mean])) };
 }
 
 /** c_k = gamma * rho_k * share_k, rho = alpha for layer gates and 1 for unit gates. */
@@ -94,5 +123,5 @@ export function projectedStep(
 }
 
 /** Pruning condition (a) and (b): at 0 for the patience window, and the data no longer pulls it back. */
-export const isRemovable = (record: GateRecord, i: number, patience: number): boolean =>
+export const isRemovable = (record: GateRecordView, i: number, patience: number): boolean =>
   record.spare[i] !== 1 && (record.theta[i] as number) <= SETTLED && (record.zeroSteps[i] as number) >= patience && (record.pull[i] as number) > 0;

@@ -1,5 +1,8 @@
 // Errors the CLI reports: a code, what happened, and what to do. Library code throws plain errors;
 // only the handler at the edge (main.ts) prints and chooses the exit code.
+import { CatStateError } from '../cat/index.js';
+import { SweepError, SweepFileError } from '../sweep/index.js';
+import { NonFiniteLossError, RunDirectoryError } from '../train/index.js';
 
 export type CliErrorCode = 'BAD_ARGUMENT' | 'BAD_DATA' | 'RUN_DIR' | 'DIVERGED' | 'INTERRUPTED' | 'ENVIRONMENT';
 
@@ -22,6 +25,24 @@ export class CliError extends Error {
 }
 
 export const badArgument = (message: string, suggestion?: string): CliError => new CliError('BAD_ARGUMENT', message, suggestion);
+
+/** What to tell the user to pass instead, by the kind of directory that was wrong. */
+export interface DirectoryHints {
+  run?: string;
+  sweep?: string;
+}
+
+/**
+ * A library error as the command line reports it: a run or sweep directory that cannot be used
+ * (exit 1, with the hint for its kind), a diverged loss; anything else unchanged.
+ */
+export function asCliError(error: unknown, hints: DirectoryHints = {}): unknown {
+  if (error instanceof CliError) return error;
+  if (error instanceof NonFiniteLossError) return new CliError('DIVERGED', error.message);
+  if (error instanceof RunDirectoryError || error instanceof CatStateError) return new CliError('RUN_DIR', error.message, hints.run);
+  if (error instanceof SweepError || error instanceof SweepFileError) return new CliError('RUN_DIR', error.message, hints.sweep);
+  return error;
+}
 
 /** Prints an error to stderr and returns the process exit code. */
 export function reportError(error: unknown): number {

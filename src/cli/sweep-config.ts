@@ -1,11 +1,10 @@
 // The training config of one sweep point, built the way `catrain train` builds it from the same
 // flags, so the pilot and the full-scale command it prints train alike (apart from epochs and subset).
 import path from 'node:path';
-import { DEFAULT_CAT } from '../cat/index.js';
 import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../data/index.js';
 import { isModelName, modelNames } from '../models/index.js';
 import type { SweepSetting } from '../sweep/index.js';
-import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
+import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../train/index.js';
 import { toCatOptions, type CatCliOptions } from './cat-options.js';
 import { badArgument } from './errors.js';
 
@@ -43,26 +42,11 @@ export function checkModel(model: string | undefined): string {
 }
 
 export function pointConfig(model: string, data: string, options: SweepTrainOptions, setting: SweepSetting): TrainConfig {
-  const d = DEFAULT_CAT;
-  const cat: CatCliOptions = {
-    strength: setting.kind === 'strength' ? setting.value : d.strength,
+  const given: CatCliOptions = {
     layerPreference: options.layerPreference,
-    flopsShare: d.flopsShare,
-    ...(setting.kind === 'target-macs' ? { targetMacs: setting.value } : {}),
-    ...(setting.kind === 'target-params' ? { targetParams: setting.value } : {}),
     unitsOnly: options.unitsOnly === true,
     layersOnly: options.layersOnly === true,
-    protect: [],
-    minUnits: d.minUnits,
-    gateCrossEpochs: d.gateCrossEpochs,
-    gateWarmupEpochs: d.gateWarmupEpochs,
-    patienceEpochs: d.patienceEpochs,
-    layerEstimator: d.layerEstimator,
-    linearisation: d.linearisation,
-    gateScaling: d.gateScaling,
-    widthMultiple: d.widthMultiple,
-    settleFraction: d.settleFraction,
-    pruneBy: d.pruneBy,
+    ...(setting.kind === 'strength' ? { strength: setting.value } : setting.kind === 'target-macs' ? { targetMacs: setting.value } : { targetParams: setting.value }),
   };
   const kind = parseDatasetSpec(data).kind;
   const config: TrainConfig = {
@@ -79,9 +63,9 @@ export function pointConfig(model: string, data: string, options: SweepTrainOpti
     workers: options.workers,
     device: options.device,
     augment: options.augment ?? !(kind === 'mnist' || kind === 'fashion-mnist'),
-    // Only the setting and the layer preference are given; every other CAT knob is at its default,
-    // capped for short runs as `catrain train` caps it.
-    cat: toCatOptions(cat, options.epochs, (option) => option !== 'layerPreference' && option !== 'unitsOnly' && option !== 'layersOnly'),
+    // Only the setting, the layer preference and the ablations are given; every other CAT option
+    // takes the value `catrain train` gives it when unset.
+    cat: toCatOptions(given, options.epochs, (key) => key in given),
   };
   const problems = configProblems(config);
   if (problems.length > 0) throw badArgument(problems.join('; '));

@@ -11,8 +11,7 @@ import { writeOnnx } from './onnx.js';
 import { encodeStateDict } from './safetensors.js';
 import { TFJS_WEIGHTS_FILE, writeTfjs } from './tfjs.js';
 import type { Module } from '../nn/index.js';
-import { loadRunNetwork } from '../train/load-run.js';
-import { RunDirectory, RunDirectoryError } from '../train/run-dir.js';
+import { loadRunNetwork, RunDirectory, RunDirectoryError } from '../train/index.js';
 
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'safetensors'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -13,3 +13,4 @@ export { registerSurgery, surgeryFor, canKeep, widthOf, keep, type SurgeryHandle
 export { scaleAlong, type ChannelScale } from './scale.js';
 export { checkKeep, flattenedIndices } from './indices.js';
 export * as init from './init.js';
+export { withBuffersRestored } from './buffer-snapshot.js';

@@ -1,8 +1,8 @@
 // The final architecture panel: the before/after table `catrain train` prints, and the layers of
 // the saved network with their weight shapes.
 import type { Architecture } from '../cat/index.js';
-import { architectureTable } from '../cli/architecture-table.js';
-import type { RunSummary } from '../train/summary.js';
+import { architectureTable } from './architecture-table.js';
+import type { RunSummary } from '../train/index.js';
 import { escapeHtml } from './html.js';
 
 export function architectureHtml(architecture: Architecture, summary: RunSummary | undefined): string {

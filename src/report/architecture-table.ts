@@ -1,7 +1,7 @@
 // The before/after table printed at the end of `catrain train` and by `catrain info --run`: per
 // gated layer its original and final width, which blocks were removed, and the size change.
 import type { Architecture } from '../cat/index.js';
-import type { RunSummary } from '../train/summary.js';
+import type { RunSummary } from '../train/index.js';
 
 const millions = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
 

@@ -3,9 +3,7 @@
 // here, and a record missing one is left out of the charts that need it.
 import { existsSync } from 'node:fs';
 import type { Architecture } from '../cat/index.js';
-import type { TrainConfig } from '../train/config.js';
-import { RunDirectory, RunDirectoryError } from '../train/run-dir.js';
-import type { RunSummary } from '../train/summary.js';
+import { RunDirectory, RunDirectoryError, type RunSummary, type TrainConfig } from '../train/index.js';
 
 export interface EpochRecord {
   epoch: number;

@@ -1,7 +1,7 @@
 // CPU inference latency of a run's (pruned) network: eval mode, no gradients, a few warm-up passes,
 // then the median of timed repeats per batch size. Medians, because the machine may be shared.
 import * as E from '../engine/index.js';
-import { loadRunNetwork } from '../train/load-run.js';
+import { loadRunNetwork } from '../train/index.js';
 
 export interface LatencyOptions {
   /** Batch sizes to time (default [1, 64]). */

@@ -7,11 +7,7 @@ import path from 'node:path';
 import * as E from '../engine/index.js';
 import { loadDataset, type ImageDataset } from '../data/index.js';
 import { countComplexity, createModel } from '../models/index.js';
-import type { TrainConfig } from '../train/config.js';
-import { RunDirectory } from '../train/run-dir.js';
-import { trainRun } from '../train/run.js';
-import type { RunSummary } from '../train/summary.js';
-import type { Trainer } from '../train/trainer.js';
+import { resumeRun, RunDirectory, type RunSummary, type TrainConfig, type Trainer, trainRun } from '../train/index.js';
 import { fullScaleCommand } from './full-command.js';
 import { measureLatency, type LatencyOptions } from './latency.js';
 import { sweepFronts } from './pareto.js';
@@ -161,12 +157,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const resume = run.hasCheckpoint || run.isUnstarted;
       options.onStart?.(name, resume ? 'resume' : 'train');
       const config = { ...options.configFor(setting), trainSubset };
-      const result = await trainRun(resume ? ({} as TrainConfig) : config, dir, {
-        resume,
-        progress: options.progress !== false,
-        datasets,
-        ...(options.onTrainer === undefined ? {} : { onTrainer: options.onTrainer }),
-      });
+      const runOptions = { progress: options.progress !== false, datasets, ...(options.onTrainer === undefined ? {} : { onTrainer: options.onTrainer }) };
+      const result = resume ? await resumeRun(dir, runOptions) : await trainRun(config, dir, runOptions);
       if (!result.completed) return { completed: false, sweep };
     }
     const point = measurePoint(sweep, setting, dir, options.latency);

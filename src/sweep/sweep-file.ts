@@ -2,7 +2,7 @@
 // file, then rename) so an interrupted sweep never leaves it torn.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeTextAtomically } from '../train/atomic-write.js';
+import { writeTextAtomically } from '../train/index.js';
 import type { SweepFile, SweepPoint } from './types.js';
 
 export const SWEEP_FILE = 'sweep.json';

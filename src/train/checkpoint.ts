@@ -2,9 +2,10 @@
 // safetensors file, written atomically (temporary file, then rename), so an interrupted write never
 // replaces a good checkpoint.
 //
-// Resume contract: a checkpoint is taken between steps. A CAT run also stores its gates, gamma and
-// pruning history (plain JSON numbers, exact in float64); resuming replays the history on the dense
-// network to rebuild the pruned one before the weights are loaded. Restoring it restores the weights and
+// Resume contract: a checkpoint is taken between steps. The training method stores its own state
+// under its key (CAT: `cat`, its gates, gamma and pruning history as plain JSON numbers, exact in
+// float64); resuming lets the method rebuild the network that state describes (CAT replays the
+// history on the dense network) before the weights are loaded. Restoring it restores the weights and
 // buffers, the momentum buffers, the global step (from which the learning rate is recomputed), the
 // epoch and the batch within it, and libtorch's CPU generator. Data order and augmentation are pure
 // functions of (data seed, epoch, batch index), so the resumed run sees the same batches. On CPU a
@@ -23,8 +24,8 @@ export interface RunPosition {
 export interface Checkpoint<Config> {
   position: RunPosition;
   config: Config;
-  /** Plain-data state of the training method beyond the weights (CAT: gates, gamma, pruning history). */
-  method?: unknown;
+  /** Plain-data state of the training method beyond the weights, keyed by the method (CAT: `cat`). */
+  method?: Readonly<Record<string, unknown>>;
   model: Map<string, E.Tensor>;
   optimizer: Map<string, E.Tensor>;
   rngState: E.Tensor;
@@ -68,5 +69,11 @@ export function loadCheckpoint<Config>(path: string): Checkpoint<Config> {
     if (key.startsWith(MODEL)) model.set(key.slice(MODEL.length), tensor);
     else if (key.startsWith(OPTIMIZER)) optimizer.set(key.slice(OPTIMIZER.length), tensor);
   }
-  return { position: parsed.position, config: parsed.config, method: parsed.method, model, optimizer, rngState };
+  const method = typeof parsed.method === 'object' && parsed.method !== null ? (parsed.method as Record<string, unknown>) : undefined;
+  return { position: parsed.position, config: parsed.config, ...(method === undefined ? {} : { method }), model, optimizer, rngState };
+}
+
+/** The state a checkpoint holds for the training method saved under `key`, unread; undefined if none. */
+export function methodStateOf(checkpoint: Pick<Checkpoint<unknown>, 'method'>, key: string): unknown {
+  return checkpoint.method?.[key];
 }

@@ -57,9 +57,26 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   cat: null,
 };
 
-/** A config.json as saved by any catrain version: an option that did not exist yet ran with its default. */
+/**
+ * A config as given (or saved by any catrain version) made whole: an option that did not exist yet ran
+ * with its default, and CAT at strength 0 is the dense run it always trained (gamma = 0, docs/method.md).
+ */
 export function withConfigDefaults(saved: TrainConfig): TrainConfig {
-  return { ...DEFAULT_CONFIG, ...saved, cat: saved.cat === null || saved.cat === undefined ? null : { ...DEFAULT_CAT, ...saved.cat } };
+  const cat = saved.cat === null || saved.cat === undefined || saved.cat.strength === 0 ? null : { ...DEFAULT_CAT, ...saved.cat };
+  return { ...DEFAULT_CONFIG, ...saved, cat };
+}
+
+/** Thrown for a config that cannot train; the message lists every problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The config made whole and checked; throws a ConfigError naming every problem. */
+export function checkedConfig(config: TrainConfig): TrainConfig {
+  const whole = withConfigDefaults(config);
+  const problems = configProblems(whole);
+  if (problems.length > 0) throw new ConfigError(`invalid training config: ${problems.join('; ')}`);
+  return whole;
 }
 
 /** Checks the combinations single-option parsing cannot; returns the problems found. */

@@ -1,8 +1,9 @@
 // Training: runs, trainers, the optimiser, schedules, checkpoints and run directories.
-export { trainRun, type NetworkSpec, type TrainRunOptions, type TrainRunResult } from './run.js';
-export { DEFAULT_CONFIG, configProblems, type TrainConfig, type ScheduleName } from './config.js';
+export { trainRun, resumeRun, type NetworkSpec, type TrainRunOptions, type TrainRunResult } from './run.js';
+export type { TrainingMethod, MethodKind, MethodContext, MethodOutcome, StepHooks, StepContext, BackwardContext } from './method.js';
+export { methodFor } from './methods/index.js';
+export { DEFAULT_CONFIG, configProblems, checkedConfig, withConfigDefaults, ConfigError, type TrainConfig, type ScheduleName } from './config.js';
 export { Trainer, evaluateModel, batchToTensors, type TrainerOptions, type TrainableModel, type BatchSource, type HostBatch } from './trainer.js';
-export { CatTrainer, withFrozenNormStatistics } from './cat-trainer.js';
 export { Sgd, type SgdOptions, type ParameterGroup, type ParameterHolder } from './sgd.js';
 export { cosineSchedule, stepSchedule, constantSchedule, type LrSchedule, type ScheduleOptions } from './schedule.js';
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type RunPosition } from './checkpoint.js';
@@ -14,4 +15,5 @@ export { Checkpointer } from './callbacks/checkpointer.js';
 export { JsonlLog } from './callbacks/jsonl-log.js';
 export { NanGuard, NonFiniteLossError } from './callbacks/nan-guard.js';
 export { MetricAccumulator, type EvalMetrics } from './metrics.js';
+export { writeTextAtomically } from './atomic-write.js';
 export { makeModel, makeOptimizer, makeSchedule, makeLoaders } from './setup.js';

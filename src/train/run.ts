@@ -1,23 +1,23 @@
 // The one call that trains: builds a run from its config (a zoo or registered model, or a Module the
-// caller passes), trains with the standard callbacks (CAT when config.cat is set), writes the run
-// directory, and resumes exactly from its checkpoint, rebuilding a pruned network from its history.
+// caller passes), trains it with the standard callbacks and the config's training method (method.ts),
+// writes the run directory, and resumes exactly from its checkpoint, rebuilding the network the
+// method's saved state describes.
 import * as E from '../engine/index.js';
 import type { ImageDataset } from '../data/index.js';
-import { CatController, describeArchitecture, replayHistory, type CatState, type PruneEvent } from '../cat/index.js';
-import { buildStructureGraph } from '../cat/index.js';
 import type { Module } from '../nn/index.js';
 import type { Callback } from './callback.js';
-import { CatTrainer } from './cat-trainer.js';
 import { Checkpointer } from './callbacks/checkpointer.js';
 import { JsonlLog } from './callbacks/jsonl-log.js';
 import { NanGuard } from './callbacks/nan-guard.js';
 import { ProgressBar } from './callbacks/progress-bar.js';
-import { loadCheckpoint, saveCheckpoint, type RunPosition } from './checkpoint.js';
-import type { TrainConfig } from './config.js';
+import { saveCheckpoint, type RunPosition } from './checkpoint.js';
+import { checkedConfig, type TrainConfig } from './config.js';
 import type { EvalMetrics } from './metrics.js';
-import { checkFiniteWeights } from './load-run.js';
+import type { MethodKind, TrainingMethod } from './method.js';
+import { methodFor } from './methods/index.js';
+import { restoreRun, type Restored } from './restore.js';
 import { RunDirectory, RunDirectoryError } from './run-dir.js';
-import { buildRun, makeOptimizer, parameterNames, type RunParts } from './setup.js';
+import { buildRun, parameterNames, type RunParts } from './setup.js';
 import { writeSummary } from './summary.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 
@@ -29,23 +29,20 @@ export interface NetworkSpec {
 }
 
 export interface TrainRunOptions {
-  /** Continue the run in `out` from its checkpoint (its saved config is used). */
+  /** Continue the run in `out` from its checkpoint, with its saved config (resumeRun does the same). */
   resume?: boolean;
   /** Print progress (default true). */
   progress?: boolean;
   /** More callbacks, after the standard ones. */
   callbacks?: Callback[];
   /** Called once the trainer exists, e.g. to wire Ctrl-C to trainer.run.stopTraining. */
-  onTrainer?: (trainer: Trainer) => void;
+  onTrainer?: (trainer: Trainer, method: TrainingMethod) => void;
   /** In-memory datasets to use instead of loading config.data. */
   datasets?: { train: ImageDataset; test: ImageDataset };
   /** Train this network instead of building config.model (pass a fresh dense one again to resume). */
   network?: NetworkSpec;
-  /**
-   * Builds the trainer, e.g. a Trainer subclass with its own trainStep. Default: CatTrainer when the
-   * config asks for CAT (`cat` is its controller), the plain Trainer otherwise.
-   */
-  makeTrainer?: (options: TrainerOptions, cat: CatController | null) => Trainer;
+  /** Builds the trainer, e.g. a Trainer subclass with its own trainStep; the default is Trainer. */
+  makeTrainer?: (options: TrainerOptions) => Trainer;
 }
 
 export interface TrainRunResult {
@@ -55,182 +52,141 @@ export interface TrainRunResult {
   seconds: number;
 }
 
-interface Restored {
-  position: RunPosition;
-  cat: CatState | undefined;
+/** Continues the run in `outDir` from its checkpoint, with the settings it was started with. */
+export function resumeRun(outDir: string, options: Omit<TrainRunOptions, 'resume'> = {}): Promise<TrainRunResult> {
+  return train(null, outDir, options);
 }
 
-/** Rebuilds the network as the checkpoint left it (replaying any pruning), then loads its state. */
-function restore(parts: RunParts, out: RunDirectory, inputShape: readonly number[]): Restored {
-  const checkpoint = loadCheckpoint<TrainConfig>(out.file('checkpoint'));
-  try {
-    const cat = (checkpoint.method as { cat?: CatState } | undefined)?.cat;
-    if (cat !== undefined && cat.history.length > 0) {
-      replayHistory(parts.model, inputShape, cat.history);
-      // The optimiser was built on the dense network: rebuild it on the pruned one.
-      parts.optimizer.dispose();
-      parts.optimizer = makeOptimizer(parts.config, parts.model);
-    }
-    parts.model.loadStateDict(checkpoint.model, { strict: true });
-    checkFiniteWeights(parts.model, out.file('checkpoint'));
-    const byName = new Map([...parameterNames(parts.model)].map(([param, name]) => [name, param] as const));
-    parts.optimizer.loadStateDict(checkpoint.optimizer, byName);
-    E.setRngState(checkpoint.rngState);
-    return { position: checkpoint.position, cat };
-  } finally {
-    E.disposeAll([checkpoint.model, checkpoint.optimizer, checkpoint.rngState]);
+/**
+ * Trains `config` into `outDir`, a new or empty directory. With `resume`, continues the run there
+ * instead; `config` must then be the run's own (or null), and a different one is refused.
+ */
+export function trainRun(config: TrainConfig | null, outDir: string, options: TrainRunOptions = {}): Promise<TrainRunResult> {
+  if (options.resume !== true && config === null) throw new TypeError('trainRun needs a config for a new run (or resume: true)');
+  return options.resume === true ? train(config, outDir, options, true) : train(config, outDir, options);
+}
+
+/** The run's config: the saved one when resuming (refusing a given one that differs), else the given one, checked. */
+function runConfig(out: RunDirectory, given: TrainConfig | null, resume: boolean): TrainConfig {
+  if (!resume) {
+    out.checkFresh();
+    return checkedConfig(given as TrainConfig);
   }
+  const saved = out.readConfig();
+  if (given !== null) {
+    const differ = Object.keys(saved).filter((key) => JSON.stringify(checkedConfig(given)[key as keyof TrainConfig]) !== JSON.stringify(saved[key as keyof TrainConfig]));
+    if (differ.length > 0) throw new RunDirectoryError(`${out.dir} was started with other settings (${differ.join(', ')}); resume it without a config, or with its own`);
+  }
+  return saved;
 }
 
-export async function trainRun(config: TrainConfig, outDir: string, options: TrainRunOptions = {}): Promise<TrainRunResult> {
+async function train(given: TrainConfig | null, outDir: string, options: TrainRunOptions, resumeAsked = given === null): Promise<TrainRunResult> {
   const out = new RunDirectory(outDir);
   // A run that failed before its first checkpoint is started again from its saved settings.
-  const resume = options.resume === true && !out.isUnstarted;
-  if (options.resume === true) {
-    if (resume && !out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
-    config = out.readConfig();
-  } else {
-    out.checkFresh();
-  }
+  const resume = resumeAsked && !out.isUnstarted;
+  if (resume && !out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
+  const config = runConfig(out, given, resumeAsked);
   // Data and model are built before anything is written, so a corrupt dataset or a bad setting
   // leaves no half-made run directory behind.
   const parts = buildRun(config, options.datasets, options.network?.module);
-  const { channels, height, width } = parts.dataset.train;
-  const inputShape = options.network?.inputShape ?? [channels, height, width];
-  let cat: CatController | null = null;
+  const kind: MethodKind<unknown> = methodFor(config);
+  let method: TrainingMethod | null = null;
   const started = performance.now();
   try {
     if (!resume) {
       out.createFresh();
       out.writeJson('config', config);
     }
-    const restored = resume ? restore(parts, out, inputShape) : undefined;
-    if (restored !== undefined) {
-      out.removeTemporaries();
-      out.trimLog(restored.position.epoch);
-    }
-    const stepsPerEpoch = parts.train.batchesPerEpoch;
-    const device = E.checkDevice(config.device);
-    const current = E.noGrad(() => buildStructureGraph(parts.model, inputShape));
-    if (config.cat !== null && config.cat.strength > 0) {
-      cat = new CatController(parts.model, inputShape, config.cat, { stepsPerEpoch, totalSteps: stepsPerEpoch * config.epochs }, device, restored?.cat);
-    }
-    const denseReport = { macs: current.macs, params: current.params };
-    let lastTest: EvalMetrics | undefined;
-    const epochSeconds: number[] = [];
-    // The scope frees the state-dict handles; the optimiser's momentum buffers are kept tensors.
-    const save = (position: RunPosition): void =>
-      E.scope(() =>
-        saveCheckpoint(out.file('checkpoint'), {
-          position,
-          config,
-          model: parts.model.stateDict(),
-          optimizer: parts.optimizer.stateDict(parameterNames(parts.model)),
-          method: cat === null ? undefined : { cat: cat.state() },
-        }),
-      );
-    const controller = cat;
-    const status = controller === null ? undefined : (): string => {
-      const r = controller.report();
-      return `MACs ${(100 * r.macs_fraction).toFixed(1)}%${r.total_blocks > 0 ? ` | blocks ${r.alive_blocks}/${r.total_blocks}` : ''}`;
-    };
-    const callbacks: Callback[] = [
-      new NanGuard(),
-      ...(options.progress === false ? [] : [new ProgressBar(process.stderr, status)]),
-      new JsonlLog(out.file('log')),
-      new Checkpointer(save),
-      {
-        onEpochEnd: (_run, logs) => {
-          lastTest = logs.test;
-          epochSeconds.push(logs.seconds);
-        },
-      },
-      ...(options.callbacks ?? []),
-    ];
-    const trainerOptions = {
-      model: parts.model,
-      optimizer: parts.optimizer,
-      schedule: parts.schedule,
-      train: parts.train,
-      test: parts.test,
-      epochs: config.epochs,
-      device,
-      callbacks,
-      ...(restored === undefined ? {} : { start: restored.position }),
-    };
-    const trainer =
-      options.makeTrainer?.(trainerOptions, cat) ?? (cat === null ? new DenseTrainer(trainerOptions, denseReport) : new CatTrainer(trainerOptions, cat));
-    options.onTrainer?.(trainer);
-    const run = await trainer.fit();
-    const position = { epoch: run.epoch, batchInEpoch: run.batchInEpoch, step: run.step };
-    if (run.stopTraining && run.epoch < config.epochs) return { completed: false, position, seconds: (performance.now() - started) / 1000 };
-    let history: PruneEvent[] = [];
-    let nonBinary = 0;
-    let rounded = 0;
-    let interior = 0;
-    let test = lastTest;
-    if (cat !== null) {
-      const final = cat.settle(run.step, parts.optimizer);
-      rounded = final.nonBinary;
-      interior = final.interior;
-      nonBinary = cat.gates.count((t) => t !== 0 && t !== 1);
-      history = cat.history;
-      // The deployed network is evaluated as saved, so summary.test_acc is what `catrain eval` gives;
-      // when the gates settled before the last epoch ended, that epoch's evaluation already was of it.
-      if (final.step >= run.step || lastTest === undefined) test = await trainer.evaluate(parts.test);
-    }
-    test ??= await trainer.evaluate(parts.test);
-    const seconds = (performance.now() - started) / 1000;
-    const graph = E.noGrad(() => buildStructureGraph(parts.model, inputShape));
-    const architecture = describeArchitecture({
-      model: config.model,
-      inputShape,
-      numClasses: parts.dataset.train.numClasses,
-      inChannels: channels,
-      network: parts.model,
-      graph,
-      history,
-      initialWidths: cat?.initial.widths ?? {},
-      initialBlocks: cat?.initial.blocks ?? graph.blocks.map((b) => b.id),
-    });
-    parts.model.save(out.file('model'), { model: config.model });
-    out.writeJson('architecture', architecture);
-    writeSummary(out, {
-      config,
-      test,
-      baseline: cat?.baseline ?? denseReport,
-      architecture,
-      gatesNonBinary: nonBinary,
-      gatesRounded: rounded,
-      gatesInterior: interior,
-      trainSeconds: seconds,
-      epochSeconds: readEpochSeconds(out, epochSeconds),
-    });
-    return { completed: true, position, test, seconds };
+    const inputShape = options.network?.inputShape ?? [parts.dataset.train.channels, parts.dataset.train.height, parts.dataset.train.width];
+    const restored = resume ? restoreRun(parts, out, inputShape, kind) : undefined;
+    method = createMethod(kind, parts, inputShape, restored);
+    return await trainWith(method, kind, parts, out, options, restored, started);
   } finally {
-    cat?.dispose();
+    method?.dispose();
     await Promise.all([parts.train.close(), parts.test.close()]);
     parts.optimizer.dispose();
     parts.model.dispose();
   }
 }
 
+function createMethod(kind: MethodKind<unknown>, parts: RunParts, inputShape: readonly number[], restored: Restored | undefined): TrainingMethod {
+  const stepsPerEpoch = parts.train.batchesPerEpoch;
+  const { config, model, optimizer, schedule, dataset } = parts;
+  const context = {
+    model,
+    inputShape,
+    modelName: config.model,
+    numClasses: dataset.train.numClasses,
+    inChannels: dataset.train.channels,
+    optimizer,
+    schedule,
+    stepsPerEpoch,
+    totalSteps: stepsPerEpoch * config.epochs,
+    device: E.checkDevice(config.device),
+  };
+  return kind.create(context, restored?.state);
+}
+
+async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, parts: RunParts, out: RunDirectory, options: TrainRunOptions, restored: Restored | undefined, started: number): Promise<TrainRunResult> {
+  const { config } = parts;
+  let lastTest: EvalMetrics | undefined;
+  const epochSeconds: number[] = [];
+  // The scope frees the state-dict handles; the optimiser's momentum buffers are kept tensors.
+  const save = (position: RunPosition): void =>
+    E.scope(() => {
+      const state = method.state();
+      saveCheckpoint(out.file('checkpoint'), {
+        position,
+        config,
+        model: parts.model.stateDict(),
+        optimizer: parts.optimizer.stateDict(parameterNames(parts.model)),
+        method: state === undefined ? undefined : { [kind.key]: state },
+      });
+    });
+  const callbacks: Callback[] = [
+    new NanGuard(),
+    ...(options.progress === false ? [] : [new ProgressBar(process.stderr, () => method.status())]),
+    new JsonlLog(out.file('log')),
+    new Checkpointer(save),
+    {
+      onEpochEnd: (_run, logs) => {
+        lastTest = logs.test;
+        epochSeconds.push(logs.seconds);
+      },
+    },
+    ...method.callbacks(),
+    ...(options.callbacks ?? []),
+  ];
+  const trainerOptions: TrainerOptions = {
+    model: parts.model,
+    optimizer: parts.optimizer,
+    schedule: parts.schedule,
+    train: parts.train,
+    test: parts.test,
+    epochs: config.epochs,
+    device: E.checkDevice(config.device),
+    callbacks,
+    method,
+    ...(restored === undefined ? {} : { start: restored.position }),
+  };
+  const trainer = options.makeTrainer?.(trainerOptions) ?? new Trainer(trainerOptions);
+  options.onTrainer?.(trainer, method);
+  const run = await trainer.fit();
+  const position = { epoch: run.epoch, batchInEpoch: run.batchInEpoch, step: run.step };
+  if (run.stopTraining && run.epoch < config.epochs) return { completed: false, position, seconds: (performance.now() - started) / 1000 };
+  // The deployed network is evaluated as saved, so summary.test_acc is what `catrain eval` gives.
+  const { changed } = method.finish(run.step);
+  const test = changed || lastTest === undefined ? await trainer.evaluate(parts.test) : lastTest;
+  const seconds = (performance.now() - started) / 1000;
+  const outcome = method.outcome();
+  parts.model.save(out.file('model'), { model: config.model });
+  out.writeJson('architecture', outcome.architecture);
+  writeSummary(out, { config, test, outcome, trainSeconds: seconds, epochSeconds: readEpochSeconds(out, epochSeconds) });
+  return { completed: true, position, test, seconds };
+}
+
 /** Epoch seconds of the whole run, also the epochs trained before a resume (from log.jsonl). */
 function readEpochSeconds(out: RunDirectory, thisProcess: readonly number[]): number[] {
   const logged = out.readLog().map((line) => Number(line.epoch_s));
   return logged.length >= thisProcess.length ? logged : [...thisProcess];
-}
-
-/** The plain trainer, reporting the (constant) network size in the log like the CAT trainer does. */
-class DenseTrainer extends Trainer {
-  constructor(
-    options: ConstructorParameters<typeof Trainer>[0],
-    private readonly size: { macs: number; params: number },
-  ) {
-    super(options);
-  }
-
-  override epochExtras(): Record<string, unknown> {
-    return { macs: this.size.macs, params: this.size.params, expected_macs: this.size.macs, expected_params: this.size.params, macs_fraction: 1 };
-  }
 }

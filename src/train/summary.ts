@@ -1,15 +1,16 @@
 // summary.json: the run's outcome in one object (accuracy, size before and after, what was removed,
 // and time), written when training completes.
-import type { Architecture } from '../cat/index.js';
 import type { TrainConfig } from './config.js';
 import type { EvalMetrics } from './metrics.js';
+import type { MethodOutcome } from './method.js';
 import type { RunDirectory } from './run-dir.js';
 
 export interface RunSummary {
   model: string;
   data: string;
   epochs: number;
-  method: 'cat' | 'dense';
+  /** The training method's name: 'cat' or 'dense'. */
+  method: string;
   test_acc: number;
   test_top5: number;
   test_loss: number;
@@ -32,34 +33,31 @@ export interface RunSummary {
 export interface SummaryInput {
   config: TrainConfig;
   test: EvalMetrics;
-  baseline: { macs: number; params: number };
-  architecture: Architecture;
-  gatesNonBinary: number;
-  gatesRounded: number;
-  gatesInterior: number;
+  outcome: MethodOutcome;
   trainSeconds: number;
   epochSeconds: number[];
 }
 
 export function summarize(input: SummaryInput): RunSummary {
-  const { config, test, baseline, architecture } = input;
+  const { config, test, outcome } = input;
+  const { baseline, final } = outcome;
   return {
     model: config.model,
     data: config.data,
     epochs: config.epochs,
-    method: config.cat !== null && config.cat.strength > 0 ? 'cat' : 'dense',
+    method: outcome.method,
     test_acc: test.top1,
     test_top5: test.top5,
     test_loss: test.loss,
     baseline,
-    final: { macs: architecture.macs, params: architecture.params },
-    macs_reduction: 1 - architecture.macs / baseline.macs,
-    params_reduction: 1 - architecture.params / baseline.params,
-    blocks_removed: architecture.blocks.filter((b) => b.removed).length,
-    units_removed: architecture.groups.reduce((total, g) => total + g.initial_width - g.width, 0),
-    gates_nonbinary: input.gatesNonBinary,
-    gates_rounded: input.gatesRounded,
-    gates_interior: input.gatesInterior,
+    final,
+    macs_reduction: 1 - final.macs / baseline.macs,
+    params_reduction: 1 - final.params / baseline.params,
+    blocks_removed: outcome.blocksRemoved,
+    units_removed: outcome.unitsRemoved,
+    gates_nonbinary: outcome.gatesNonBinary,
+    gates_rounded: outcome.gatesRounded,
+    gates_interior: outcome.gatesInterior,
     train_seconds: input.trainSeconds,
     epoch_seconds: input.epochSeconds,
   };

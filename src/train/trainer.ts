@@ -1,10 +1,12 @@
 // The training loop. `fit()` runs epochs over a batch source, calling the callbacks' hooks; the step
-// itself is `trainStep`, which a subclass overrides to change what one step does (the CAT step does).
+// itself is `trainStep`, which calls the training method's hooks around forward, backward and the
+// weight update (method.ts), and which a subclass may override to change what one step does.
 import * as E from '../engine/index.js';
 import { emit, type BatchLogs, type Callback, type EpochLogs, type RunState } from './callback.js';
 import { MetricAccumulator, type EvalMetrics } from './metrics.js';
 import type { RunPosition } from './checkpoint.js';
 import type { LrSchedule } from './schedule.js';
+import type { StepHooks } from './method.js';
 import type { Sgd } from './sgd.js';
 
 /** A batch as the data loader hands it over: host memory, NCHW or NHWC float32 images. */
@@ -62,6 +64,8 @@ export interface TrainerOptions {
   callbacks?: Callback[];
   /** Where a resumed run continues. */
   start?: RunPosition;
+  /** The training method's step hooks and per-epoch log fields (none: plain SGD). */
+  method?: StepHooks & { epochFields?(): Record<string, unknown> };
 }
 
 export class Trainer {
@@ -81,14 +85,25 @@ export class Trainer {
 
   /** One optimisation step on a batch; returns its loss and hits. Runs inside a scope. */
   trainStep(x: E.Tensor, y: E.Tensor, rate: number): BatchLogs {
-    const logits = this.options.model.call(x);
+    const { model, optimizer, method } = this.options;
+    const ctx = { step: this.run.step, x, y, rate };
+    method?.beforeForward?.(ctx);
+    const logits = model.call(x);
     const loss = E.crossEntropy(logits, y);
     loss.backward();
     const lossValue = loss.item();
-    if (Number.isFinite(lossValue)) this.options.optimizer.step(rate);
-    else this.options.optimizer.zeroGrad();
     const correct = E.noGrad(() => logits.argmax(1).eq(y).sum().item());
-    return { loss: lossValue, correct, size: y.size(0), rate };
+    const logs = { loss: lossValue, correct, size: y.size(0), rate };
+    if (!Number.isFinite(lossValue)) {
+      optimizer.zeroGrad();
+      method?.discardStep?.();
+      return logs;
+    }
+    const after = { ...ctx, loss: lossValue };
+    method?.afterBackward?.(after);
+    optimizer.step(rate);
+    method?.afterUpdate?.(after);
+    return logs;
   }
 
   /** Loss, top-1 and top-5 of the model in eval mode over a batch source. */
@@ -96,9 +111,9 @@ export class Trainer {
     return evaluateModel(this.options.model, source, this.options.device ?? 'cpu');
   }
 
-  /** Extra per-epoch figures for the logs; the CAT trainer reports the network's size here. */
+  /** Extra per-epoch figures for the logs: the training method's (CAT reports the network's size). */
   epochExtras(): Record<string, unknown> | undefined {
-    return undefined;
+    return this.options.method?.epochFields?.();
   }
 
   private lastYield = 0;

@@ -7,11 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as E from '../../src/engine/index.js';
-import type { CatState } from '../../src/cat/index.js';
+import { parseCatState, type CatState } from '../../src/cat/index.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
-import { CatTrainer } from '../../src/train/cat-trainer.js';
 import type { TrainConfig } from '../../src/train/config.js';
-import { trainRun } from '../../src/train/run.js';
+import { resumeRun, trainRun } from '../../src/train/run.js';
 import { syntheticDataset } from '../helpers/synthetic.js';
 import { catConfig, fastCat } from '../helpers/run-config.js';
 
@@ -35,11 +34,10 @@ test('a CAT run stopped just after a surgery and resumed ends bit-identical to a
     const first = await trainRun(config, split, {
       progress: false,
       datasets,
-      onTrainer: (trainer) => {
-        const cat = (trainer as CatTrainer).cat;
+      onTrainer: (trainer, method) => {
         trainer.callbacks.push({
           onBatchEnd: (run) => {
-            if (stoppedAt < 0 && cat.history.length > 0) {
+            if (stoppedAt < 0 && parseCatState(method.state()).history.length > 0) {
               stoppedAt = run.step;
               run.stopTraining = true;
             }
@@ -52,7 +50,7 @@ test('a CAT run stopped just after a surgery and resumed ends bit-identical to a
     const atStop = catState(split);
     assert.ok(atStop.history.length > 0 && atStop.history.every((e) => e.step < stoppedAt), 'the checkpoint holds the surgery just made');
 
-    const resumed = await trainRun({} as TrainConfig, split, { resume: true, progress: false, datasets });
+    const resumed = await resumeRun(split, { progress: false, datasets });
     assert.equal(resumed.completed, true);
     assert.deepEqual(readFileSync(path.join(split, 'model.safetensors')), readFileSync(path.join(whole, 'model.safetensors')));
     assert.deepEqual(readFileSync(path.join(split, 'architecture.json'), 'utf8'), readFileSync(path.join(whole, 'architecture.json'), 'utf8'));

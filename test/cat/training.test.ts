@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as E from '../../src/engine/index.js';
 import { replayHistory, type Architecture } from '../../src/cat/index.js';
 import { trainRun } from '../../src/train/run.js';
-import { withFrozenNormStatistics } from '../../src/train/cat-trainer.js';
+import { withBuffersRestored } from '../../src/nn/index.js';
 import { makeOptimizer } from '../../src/train/setup.js';
 import type { RunSummary } from '../../src/train/summary.js';
 import { syntheticDataset } from '../helpers/synthetic.js';
@@ -140,7 +140,7 @@ test('the two-point layer estimator leaves BatchNorm statistics as they were and
   model.train();
   const x = E.keep(E.randn([4, 1, 12, 12]));
   const before = E.scope(() => model.stateDict().get('blocks.1.bn1.running_mean')!.toArray());
-  withFrozenNormStatistics(model, () => E.noGrad(() => E.scope(() => void model.call(x))));
+  withBuffersRestored(model, () => E.noGrad(() => E.scope(() => void model.call(x))));
   assert.deepEqual(E.scope(() => model.stateDict().get('blocks.1.bn1.running_mean')!.toArray()), before);
   E.noGrad(() => E.scope(() => void model.call(x)));
   assert.notDeepEqual(E.scope(() => model.stateDict().get('blocks.1.bn1.running_mean')!.toArray()), before, 'a plain forward does update them');

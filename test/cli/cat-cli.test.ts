@@ -16,28 +16,27 @@ import { registerModel } from '../../src/models/index.js';
 import { DEFAULT_CONFIG } from '../../src/train/config.js';
 import type { RunSummary } from '../../src/train/summary.js';
 import { TinyResNet } from '../cat/nets.js';
+import { catrain } from '../helpers/cli.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
-function catrain(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CATRAIN_THREADS: '1' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test('invalid CAT options exit 2 with a message naming the option', () => {
   const base = ['train', '--model', 'lenet300', '--data', 'mnist', '--out', path.join(tmpdir(), 'catrain-never-written')];
   const cases: [string[], RegExp][] = [
-    [['--strength', '-1'], /--strength must be a number in \[0, 1000000\], got '-1'/],
-    [['--flops-share', '2'], /--flops-share must be a number in \[0, 1\], got '2'/],
-    [['--target-macs', '0'], /--target-macs must be a number in \(0, 1\], got '0'/],
-    [['--target-macs', '1.5'], /--target-macs must be a number in \(0, 1\], got '1.5'/],
-    [['--target-params', '1'], /--target-params must be a fraction in \(0, 1\) of the dense network, got 1/],
-    [['--units-only', '--layers-only'], /--units-only and --layers-only exclude each other/],
+    [['--strength', '-1'], /strength \(--strength\) must be a number > 0 .*, got -1/],
+    [['--strength', 'abc'], /--strength must be a number, got 'abc'/],
+    [['--flops-share', '2'], /flopsShare \(--flops-share\) must be a number in \[0, 1\], got 2/],
+    [['--target-macs', '0'], /targetMacs \(--target-macs\) must be a fraction in \(0, 1\) of the dense network, got 0/],
+    [['--target-macs', '1.5'], /targetMacs \(--target-macs\) must be a fraction in \(0, 1\) of the dense network, got 1\.5/],
+    [['--target-params', '1'], /targetParams \(--target-params\) must be a fraction in \(0, 1\) of the dense network, got 1/],
+    [['--units-only', '--layers-only'], /unitsOnly \(--units-only\) and layersOnly \(--layers-only\) exclude each other/],
     [['--target-macs', '0.5', '--dense'], /needs CAT: drop --dense/],
-    [['--target-macs', '0.5', '--target-params', '0.5'], /not both/],
-    [['--min-units', '0'], /--min-units must be a positive integer, got '0'/],
-    [['--layer-estimator', 'reinforce'], /--layer-estimator must be one of linear, two-point; got 'reinforce'/],
-    [['--gate-warmup-epochs', '20', '--epochs', '3'], /--gate-warmup-epochs must be in \[0, epochs\)/],
+    [['--target-macs', '0.5', '--target-params', '0.5'], /give targetMacs \(--target-macs\) or targetParams \(--target-params\), not both/],
+    [['--min-units', '0'], /minUnits \(--min-units\) must be an integer >= 1, got 0/],
+    [['--min-units', '1.5'], /--min-units must be an integer, got '1\.5'/],
+    [['--layer-estimator', 'reinforce'], /layerEstimator \(--layer-estimator\) must be one of linear, two-point, got "reinforce"/],
+    [['--gate-warmup-epochs', '20', '--epochs', '3'], /gateWarmupEpochs \(--gate-warmup-epochs\) must be in \[0, epochs\) = \[0, 3\), got 20/],
+    [['--protect', ','], /--protect needs a value such as/],
   ];
   for (const [args, message] of cases) {
     const { status, stderr } = catrain(...base, ...args);
@@ -47,13 +46,11 @@ test('invalid CAT options exit 2 with a message naming the option', () => {
 });
 
 test('a budget makes its own cost the one the gates weigh, unless --flops-share is given', () => {
-  const flags: CatCliOptions = { ...DEFAULT_CAT, targetMacs: undefined, targetParams: undefined, gateLr: undefined, protect: [] };
-  const share = (o: Partial<CatCliOptions>, given: string[] = []): number | undefined =>
-    toCatOptions({ ...flags, ...o }, 15, (option) => !given.includes(option))?.flopsShare;
+  const share = (given: CatCliOptions): number | undefined => toCatOptions(given, 15, (key) => key in given)?.flopsShare;
   assert.equal(share({}), 0.5);
   assert.equal(share({ targetMacs: 0.5 }), 1);
   assert.equal(share({ targetParams: 0.5 }), 0);
-  assert.equal(share({ targetMacs: 0.5, flopsShare: 0.3 }, ['flopsShare']), 0.3);
+  assert.equal(share({ targetMacs: 0.5, flopsShare: 0.3 }), 0.3);
 });
 
 test('--resume names the flags that contradict the run and changes nothing', () => {

@@ -7,13 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catrain, CLI as cli } from '../helpers/cli.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
-function catrain(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CATRAIN_THREADS: '1' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test('--help lists every command', () => {
   const { status, stdout } = catrain('--help');

@@ -9,13 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LENET5_HISTORY, writePrunedRun } from './runs.js';
+import { catrain } from '../helpers/cli.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 
-function catrain(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CATRAIN_THREADS: '1' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test('catrain export writes each format, and refuses bad input with a clear message and no output', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'catrain-export-cli-'));

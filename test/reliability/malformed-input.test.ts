@@ -13,14 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import * as E from '../../src/engine/index.js';
+import { catrain } from '../helpers/cli.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
 const root = mkdtempSync(path.join(tmpdir(), 'catrain-malformed-'));
 
-function catrain(...args: string[]): { status: number | null; signal: NodeJS.Signals | null; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CATRAIN_THREADS: '1' } });
-  return { status: result.status, signal: result.signal, stderr: result.stderr };
-}
 
 /** An unsigned-byte IDX file: magic 0x00000803 (or rank), big-endian dims, data. */
 function idx(dims: number[], data: Uint8Array, type = 0x08): Buffer {
@@ -160,10 +156,10 @@ const CASES: Case[] = [
   { name: 'not a run directory', args: () => ['eval', '--run', path.join(root, 'idx-trunc')], message: /config\.json is missing: .* is not a catrain run directory/ },
   // Invalid option values
   { name: 'negative epochs', args: () => train('mnist', 'lenet300', '--epochs', '-3'), message: /--epochs must be a positive integer/ },
-  { name: 'strength out of range', args: () => train('mnist', 'lenet300', '--strength', '-0.5'), message: /--strength must be a number in \[0, 1000000\], got '-0\.5'/ },
+  { name: 'strength out of range', args: () => train('mnist', 'lenet300', '--strength', '-0.5'), message: /strength \(--strength\) must be a number > 0 .*got -0\.5/ },
   { name: 'unknown model', args: () => train('mnist', 'lenet301'), message: /unknown model 'lenet301'/ },
-  { name: 'target of 0', args: () => train('mnist', 'lenet300', '--target-macs', '0'), message: /--target-macs must be a number in \(0, 1\], got '0'|--target-macs must be a fraction/ },
-  { name: 'target above 1', args: () => train('mnist', 'lenet300', '--target-params', '1.5'), message: /--target-params must be a number in \(0, 1\], got '1\.5'|--target-params must be a fraction/ },
+  { name: 'target of 0', args: () => train('mnist', 'lenet300', '--target-macs', '0'), message: /targetMacs \(--target-macs\) must be a fraction in \(0, 1\) of the dense network, got 0/ },
+  { name: 'target above 1', args: () => train('mnist', 'lenet300', '--target-params', '1.5'), message: /targetParams \(--target-params\) must be a fraction in \(0, 1\) of the dense network, got 1\.5/ },
   { name: 'NaN learning rate', args: () => train('mnist', 'lenet300', '--lr', 'NaN'), message: /--lr must be/ },
 ];
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GateState, type PruneEvent } from '../../src/cat/index.js';
-import { gateSample, GATE_SAMPLE_LIMITS, sampledGates } from '../../src/train/gate-sample.js';
+import { gateSample, GATE_SAMPLE_LIMITS, sampledGates } from '../../src/cat/gate-sample.js';
 
 function record(theta: number[]): { theta: number[]; zeroSteps: number[]; pull: number[]; spare: number[] } {
   return { theta, zeroSteps: theta.map(() => 0), pull: theta.map(() => 0), spare: theta.map(() => 0) };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { renderRunReport } from '../../src/report/index.js';
 import { RunDirectoryError } from '../../src/train/run-dir.js';
 import { trainRun } from '../../src/train/run.js';
-import { GATE_SAMPLE_LIMITS } from '../../src/train/gate-sample.js';
+import { GATE_SAMPLE_LIMITS } from '../../src/cat/gate-sample.js';
 import { TinyResNet } from '../cat/nets.js';
 import { catConfig, fastCat } from '../helpers/run-config.js';
 import { syntheticDataset } from '../helpers/synthetic.js';

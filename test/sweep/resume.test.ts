@@ -26,7 +26,8 @@ function options(out: string, extra: Partial<SweepOptions> = {}): SweepOptions {
       catConfig({
         epochs: 2,
         seed: 3,
-        cat: s.kind === 'strength' ? { ...fastCat, strength: s.value } : { ...fastCat, targetMacs: s.value, flopsShare: 1 },
+        // Two epochs with a one-epoch gate warm-up: --prune-by must come after it.
+        cat: s.kind === 'strength' ? { ...fastCat, strength: s.value, pruneBy: 0.75 } : { ...fastCat, targetMacs: s.value, flopsShare: 1, pruneBy: 0.75 },
       }),
     datasets,
     progress: false,

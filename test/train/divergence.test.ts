@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/train/config.js';
 import { NonFiniteLossError } from '../../src/train/callbacks/nan-guard.js';
-import { trainRun } from '../../src/train/run.js';
+import { resumeRun, trainRun } from '../../src/train/run.js';
 import { syntheticDataset } from '../helpers/synthetic.js';
 
 test('NaN loss stops training and never overwrites the checkpoint', async () => {
@@ -25,7 +25,7 @@ test('NaN loss stops training and never overwrites the checkpoint', async () => 
     // Resume with a learning rate that overflows the weights.
     const saved = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as TrainConfig;
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...saved, lr: 1e38, schedule: 'constant' }));
-    await assert.rejects(trainRun({} as TrainConfig, dir, { resume: true, progress: false, datasets }), (error: unknown) => {
+    await assert.rejects(resumeRun(dir, { progress: false, datasets }), (error: unknown) => {
       assert.ok(error instanceof NonFiniteLossError);
       assert.match(error.message, /diverged.*learning rate/);
       return true;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as E from '../../src/engine/index.js';
 import type { TrainConfig } from '../../src/train/config.js';
 import { catConfig } from '../helpers/run-config.js';
-import { trainRun } from '../../src/train/run.js';
+import { resumeRun, trainRun } from '../../src/train/run.js';
 import { syntheticDataset } from '../helpers/synthetic.js';
 
 const datasets = { train: syntheticDataset(192, 1), test: syntheticDataset(64, 2) };
@@ -44,7 +44,7 @@ test('an interrupted then resumed run ends with the same weights as an uninterru
     });
     assert.equal(interrupted.completed, false);
     assert.deepEqual(interrupted.position, { epoch: 1, batchInEpoch: 3, step: 9 });
-    const resumed = await trainRun({} as TrainConfig, split, { resume: true, progress: false, datasets });
+    const resumed = await resumeRun(split, { progress: false, datasets });
     assert.equal(resumed.completed, true);
     assert.equal(resumed.position.step, 18);
 

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import * as E from '../../engine/index.js';
 import { createModel, defaultInputShape, isModelName, modelNames } from '../../models/index.js';
-import { Sgd } from '../../train/sgd.js';
+import { Sgd } from '../../train/index.js';
 import { badArgument } from '../errors.js';
 import { positiveInt } from '../options.js';
 

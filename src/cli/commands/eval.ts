@@ -2,11 +2,8 @@
 import { Command } from 'commander';
 import * as E from '../../engine/index.js';
 import { DataLoader, loadDataset } from '../../data/index.js';
-import type { TrainConfig } from '../../train/config.js';
-import { loadRunNetwork, type LoadedRun } from '../../train/load-run.js';
-import { RunDirectory, RunDirectoryError } from '../../train/run-dir.js';
-import { evaluateModel } from '../../train/trainer.js';
-import { CliError } from '../errors.js';
+import { evaluateModel, type LoadedRun, loadRunNetwork, RunDirectory, RunDirectoryError, type TrainConfig } from '../../train/index.js';
+import { asCliError, CliError } from '../errors.js';
 import { positiveInt } from '../options.js';
 
 interface EvalOptions {
@@ -39,8 +36,7 @@ export function evalCommand(): Command {
       try {
         loaded = loadRunNetwork(options.run, { ...(options.device === undefined ? {} : { device: options.device }), data: dataset });
       } catch (error) {
-        if (error instanceof RunDirectoryError) throw new CliError('RUN_DIR', error.message);
-        throw error;
+        throw asCliError(error);
       }
       const { model, weights } = loaded;
       const loader = new DataLoader(dataset, { batchSize: options.batchSize, workers: 1, layout: config.channelsLast ? 'nhwc' : 'nchw' });

@@ -2,8 +2,8 @@
 // network for deployment (docs/export.md). Input contract: float32 pixels in [0, 1], NCHW.
 import { Command } from 'commander';
 import { EXPORT_FORMATS, EXPORT_LAYOUT, ExportOutputError, exportRun, isExportFormat, UnsupportedExportError } from '../../export/index.js';
-import { RunDirectoryError } from '../../train/run-dir.js';
-import { badArgument, CliError } from '../errors.js';
+import { RunDirectoryError } from '../../train/index.js';
+import { asCliError, badArgument, CliError } from '../errors.js';
 
 interface ExportOptions {
   run: string;
@@ -29,13 +29,12 @@ export function exportCommand(): Command {
         if (options.json === true) console.log(JSON.stringify({ format, files: result.files, contract: result.contract }));
         else console.log(`exported ${result.contract.model} from ${options.run} as ${format}: ${result.files.join(', ')} (input float32 [N, ${result.contract.inputShape.join(', ')}] NCHW in [0, 1])`);
       } catch (error) {
-        if (error instanceof RunDirectoryError) throw new CliError('RUN_DIR', error.message, 'pass the --out directory of a catrain train run that finished');
         if (error instanceof ExportOutputError) {
           const exists = error.message.endsWith('already exists');
           throw badArgument(`--out: ${error.message}`, exists ? 'choose another --out or pass --force to replace it' : 'choose an --out in a folder you can write to');
         }
         if (error instanceof UnsupportedExportError) throw new CliError('BAD_DATA', error.message, 'the other formats may support this network; see docs/export.md for the supported layers');
-        throw error;
+        throw asCliError(error, { run: 'pass the --out directory of a catrain train run that finished' });
       }
     });
 }

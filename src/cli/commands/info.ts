@@ -3,9 +3,8 @@ import { Command } from 'commander';
 import * as E from '../../engine/index.js';
 import { countComplexity, createModel, defaultInputShape, isModelName, modelNames } from '../../models/index.js';
 import type { Architecture } from '../../cat/index.js';
-import { RunDirectory } from '../../train/run-dir.js';
-import type { RunSummary } from '../../train/summary.js';
-import { architectureTable } from '../architecture-table.js';
+import { RunDirectory, type RunSummary } from '../../train/index.js';
+import { architectureTable } from '../../report/index.js';
 import { badArgument, CliError } from '../errors.js';
 
 /** Size of a finished run's network, from its architecture.json (and summary.json for the baseline). */

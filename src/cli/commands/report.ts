@@ -5,9 +5,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { renderRunReport, renderSweepReport } from '../../report/index.js';
 import { SweepFileError } from '../../sweep/index.js';
-import { writeTextAtomically } from '../../train/atomic-write.js';
-import { RunDirectoryError } from '../../train/run-dir.js';
-import { badArgument, CliError } from '../errors.js';
+import { RunDirectoryError, writeTextAtomically } from '../../train/index.js';
+import { asCliError, badArgument, CliError } from '../errors.js';
 
 interface ReportOptions {
   run?: string;
@@ -31,9 +30,7 @@ export function reportCommand(): Command {
       try {
         html = options.run !== undefined ? renderRunReport(dir) : renderSweepReport(dir);
       } catch (error) {
-        if (error instanceof RunDirectoryError) throw new CliError('RUN_DIR', error.message, 'pass the --out directory of a catrain train run');
-        if (error instanceof SweepFileError) throw new CliError('RUN_DIR', error.message, 'pass the --out directory of a catrain sweep');
-        throw error;
+        throw asCliError(error, { run: 'pass the --out directory of a catrain train run', sweep: 'pass the --out directory of a catrain sweep' });
       }
       const out = options.out ?? path.join(dir, 'report.html');
       if (options.out !== undefined && !existsSync(path.dirname(path.resolve(out)))) throw badArgument(`--out: directory ${path.dirname(out)} does not exist`);

@@ -5,11 +5,9 @@ import * as E from '../../engine/index.js';
 import { DATASET_SPEC_FORMS } from '../../data/index.js';
 import { modelNames } from '../../models/index.js';
 import { runSweep, SweepError, SweepFileError, type SweepPoint, type SweepSetting } from '../../sweep/index.js';
-import { DEFAULT_CONFIG } from '../../train/config.js';
-import { NonFiniteLossError } from '../../train/callbacks/nan-guard.js';
-import { RunDirectoryError } from '../../train/run-dir.js';
-import type { Trainer } from '../../train/trainer.js';
-import { badArgument, CliError } from '../errors.js';
+import { DEFAULT_CONFIG, NonFiniteLossError, RunDirectoryError, type Trainer } from '../../train/index.js';
+import { asCliError, badArgument, CliError } from '../errors.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { nonNegativeInt, numberIn, positiveInt } from '../options.js';
 import { checkModel, pointConfig, recordedDataSpec, type SweepTrainOptions } from '../sweep-config.js';
 
@@ -70,18 +68,6 @@ function trainArgs(command: Command, options: SweepCliOptions): string[] {
   return args;
 }
 
-function interruptOnSigint(current: { trainer: Trainer | null }): () => void {
-  let interrupts = 0;
-  const handler = (): void => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write('\ncatrain: stopping this point after the current step and writing its checkpoint (Ctrl-C again to abort without one)\n');
-    if (current.trainer !== null) current.trainer.run.stopTraining = true;
-  };
-  process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
-}
-
 export const pointLine = (p: SweepPoint): string =>
   `${p.name}: top-1 ${p.test_acc.toFixed(2)}%, MACs ${(100 * p.macs_fraction).toFixed(1)}% of dense (${p.macs.toLocaleString('en-US')}), ` +
   `params ${(100 * p.params_fraction).toFixed(1)}%, latency ${p.latency_ms.batch1.toFixed(3)} ms (batch 1) / ${p.latency_ms.batch64.toFixed(2)} ms (batch 64), trained in ${p.train_seconds.toFixed(1)} s`;
@@ -129,7 +115,9 @@ export function sweepCommand(): Command {
       if (options.threads !== undefined) E.setNumThreads(options.threads);
       const quiet = options.quiet === true;
       const current: { trainer: Trainer | null } = { trainer: null };
-      const removeHandler = interruptOnSigint(current);
+      const removeHandler = interruptOnSigint(() => {
+        if (current.trainer !== null) current.trainer.run.stopTraining = true;
+      }, 'this point');
       try {
         const result = await runSweep({
           out: options.out,
@@ -157,9 +145,7 @@ export function sweepCommand(): Command {
           console.log(`next: catrain report --sweep ${options.out}; catrain recommend --sweep ${options.out} --max-macs 0.5`);
         }
       } catch (error) {
-        if (error instanceof NonFiniteLossError) throw new CliError('DIVERGED', error.message);
-        if (error instanceof SweepError || error instanceof SweepFileError || error instanceof RunDirectoryError) throw new CliError('RUN_DIR', error.message);
-        throw error;
+        throw asCliError(error);
       } finally {
         removeHandler();
       }

@@ -5,14 +5,12 @@ import { Command } from 'commander';
 import * as E from '../../engine/index.js';
 import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../../data/index.js';
 import { isModelName, modelNames } from '../../models/index.js';
-import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../../train/config.js';
-import { NonFiniteLossError } from '../../train/callbacks/nan-guard.js';
-import { RunDirectory, RunDirectoryError } from '../../train/run-dir.js';
-import { trainRun } from '../../train/run.js';
-import type { Trainer } from '../../train/trainer.js';
-import { architectureTable } from '../architecture-table.js';
-import { addCatOptions, CAT_OPTION_FIELDS, toCatOptions, type CatCliOptions } from '../cat-options.js';
-import { badArgument, CliError } from '../errors.js';
+import { configProblems, DEFAULT_CONFIG, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
+import { architectureTable } from '../../report/index.js';
+import { CAT_OPTION_FIELDS, optionRow } from '../../cat/index.js';
+import { addCatOptions, catOptionKey, toCatOptions, type CatCliOptions } from '../cat-options.js';
+import { asCliError, badArgument, CliError } from '../errors.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { nonNegativeInt, numberIn, oneOf, positiveInt } from '../options.js';
 
 interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment' | 'cat'>, CatCliOptions {
@@ -55,7 +53,7 @@ function toConfig(options: TrainOptions, command: Command): TrainConfig {
     model: options.model,
     data,
     augment: options.augment ?? !(kind === 'mnist' || kind === 'fashion-mnist'),
-    cat: toCatOptions(options, options.epochs, (option) => command.getOptionValueSource(option) !== 'cli'),
+    cat: toCatOptions(options, options.epochs, (key) => command.getOptionValueSource(key) === 'cli'),
   };
   const problems = configProblems(config);
   if (problems.length > 0) throw badArgument(problems.join('; '));
@@ -70,20 +68,9 @@ function readSavedConfig(out: string): TrainConfig {
   }
 }
 
-function interruptOnSigint(trainer: Trainer): () => void {
-  let interrupts = 0;
-  const handler = (): void => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write('\ncatrain: stopping after this step and writing a checkpoint (Ctrl-C again to abort without one)\n');
-    trainer.run.stopTraining = true;
-  };
-  process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
-}
-
 /** Options that may accompany --resume; any other given explicitly must equal the run's setting. */
 const RESUME_OPTIONS = new Set(['out', 'resume', 'quiet', 'threads']);
+const CAT_FIELD_OF_KEY = new Map(CAT_OPTION_FIELDS.map((field) => [catOptionKey(field), field] as const));
 
 /** The flags given on the command line that disagree with the saved run's config. */
 function resumeConflicts(command: Command, options: TrainOptions, saved: TrainConfig): string[] {
@@ -98,9 +85,10 @@ function resumeConflicts(command: Command, options: TrainOptions, saved: TrainCo
       const spec = parseDatasetSpec(String(value));
       given = spec.dir === undefined ? spec.kind : `${spec.kind}:${path.resolve(spec.dir)}`;
       savedValue = saved.data;
-    } else if (key in CAT_OPTION_FIELDS) {
-      const field = CAT_OPTION_FIELDS[key] as keyof NonNullable<TrainConfig['cat']>;
-      savedValue = saved.cat === null ? (key === 'strength' ? 0 : undefined) : saved.cat[field];
+    } else if (CAT_FIELD_OF_KEY.has(key)) {
+      const field = CAT_FIELD_OF_KEY.get(key) as keyof NonNullable<TrainConfig['cat']>;
+      if (optionRow(field).resumable) continue;
+      savedValue = saved.cat === null ? (field === 'strength' ? 0 : undefined) : saved.cat[field];
       if (given === undefined) given = null;
     } else savedValue = (saved as unknown as Record<string, unknown>)[key];
     if (JSON.stringify(given) !== JSON.stringify(savedValue)) conflicts.push(`${flag(key)} ${JSON.stringify(given)} (the run has ${JSON.stringify(savedValue ?? null)})`);
@@ -146,16 +134,17 @@ export function trainCommand(): Command {
           throw badArgument(`--resume continues the run with its saved settings, but these flags differ: ${conflicts.join('; ')}`, `drop them, or start a new run with another --out`);
         }
       }
-      const config = options.resume === true ? ({} as TrainConfig) : toConfig(options, self);
       let removeHandler = (): void => undefined;
       try {
-        const result = await trainRun(config, options.out, {
-          resume: options.resume === true,
+        const runOptions = {
           progress: options.quiet !== true,
-          onTrainer: (trainer) => {
-            removeHandler = interruptOnSigint(trainer);
+          onTrainer: (trainer: Trainer) => {
+            removeHandler = interruptOnSigint(() => {
+              trainer.run.stopTraining = true;
+            }, 'training');
           },
-        });
+        };
+        const result = options.resume === true ? await resumeRun(options.out, runOptions) : await trainRun(toConfig(options, self), options.out, runOptions);
         if (!result.completed) {
           throw new CliError('INTERRUPTED', `training stopped at epoch ${result.position.epoch + 1}, batch ${result.position.batchInEpoch}; checkpoint written`, `continue with: catrain train --resume --out ${options.out}`);
         }
@@ -166,10 +155,7 @@ export function trainCommand(): Command {
           console.log(`test top-1 ${test.top1.toFixed(2)}%, top-5 ${test.top5.toFixed(2)}%, loss ${test.loss.toFixed(4)} (${result.seconds.toFixed(0)} s); run in ${options.out}`);
         }
       } catch (error) {
-        if (error instanceof NonFiniteLossError) throw new CliError('DIVERGED', error.message);
-        if (error instanceof CliError) throw error;
-        if (error instanceof RunDirectoryError) throw new CliError('RUN_DIR', error.message);
-        throw error;
+        throw asCliError(error);
       } finally {
         removeHandler();
       }

@@ -1,7 +1,6 @@
 // A sweep's accuracy against one cost (MACs, batch-1 latency, or training time), the Pareto front
 // drawn as a line through its points and the points off the front greyed.
-import type { FrontCost, SweepFile } from '../../sweep/index.js';
-import { pointCost } from '../../sweep/pareto.js';
+import { type FrontCost, pointCost, type SweepFile } from '../../sweep/index.js';
 import type { VegaLiteSpec } from '../html.js';
 
 const AXES: Record<FrontCost, { title: string; chart: string; scale: (sweep: SweepFile) => number }> = {

@@ -10,7 +10,7 @@ export class ProgressBar implements Callback {
   /** `status` adds a live field, e.g. CAT's 'MACs 63.0% | blocks 8/9'. */
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly status?: () => string,
+    private readonly status?: () => string | undefined,
   ) {}
 
   onEpochBegin(run: RunState): void {
@@ -46,7 +46,8 @@ export class ProgressBar implements Callback {
   }
 
   private statusText(): string {
-    return this.status === undefined ? '' : ` | ${this.status()}`;
+    const status = this.status?.();
+    return status === undefined ? '' : ` | ${status}`;
   }
 
   onTrainEnd(): void {
