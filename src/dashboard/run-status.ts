@@ -80,8 +80,8 @@ function lastModified(dir: string): number {
 function methodOf(config: Json | null, summary: Json | null): 'dense' | 'CAT' {
   if (summary?.method === 'cat') return 'CAT';
   if (summary?.method === 'dense') return 'dense';
-  const cat = config?.cat as Json | null | undefined;
-  return cat !== null && cat !== undefined && (num(cat.strength) ?? 0) > 0 ? 'CAT' : 'dense';
+  // A run's config.json holds CAT settings exactly when it is a CAT run (a dense run saves cat: null).
+  return typeof config?.cat === 'object' && config.cat !== null ? 'CAT' : 'dense';
 }
 
 /** The slowest logged epoch in seconds (0 before the first), which widens the running window. */

@@ -27,7 +27,7 @@ export interface RunReportData {
   log: EpochRecord[];
   summary: RunSummary | undefined;
   architecture: Architecture | undefined;
-  /** A CAT run (strength > 0) whose log holds the pruning fields. */
+  /** A CAT run whose log holds the pruning fields. */
   cat: boolean;
 }
 
@@ -60,13 +60,12 @@ export function readRunData(dir: string): RunReportData {
   const config = run.readConfig();
   const optional = <T>(name: 'summary' | 'architecture'): T | undefined => (existsSync(run.file(name)) ? run.readJson<T>(name) : undefined);
   const log = run.readLog().map(toRecord).filter((r): r is EpochRecord => r !== null);
-  const strength = config.cat?.strength ?? 0;
   return {
     dir,
     config,
     log,
     summary: optional<RunSummary>('summary'),
     architecture: optional<Architecture>('architecture'),
-    cat: strength > 0 && log.some((r) => r.alive_units !== undefined),
+    cat: config.cat !== null && log.some((r) => r.alive_units !== undefined),
   };
 }

@@ -18,7 +18,7 @@ function facts(data: RunReportData): [string, string][] {
     ['run directory', data.dir],
     ['model', config.model],
     ['data', config.trainSubset === null ? config.data : `${config.data} (first ${config.trainSubset} training images)`],
-    ['method', config.cat === null || config.cat.strength <= 0 ? 'dense' : config.cat.targetMacs !== null ? `CAT, MAC budget ${config.cat.targetMacs}` : config.cat.targetParams !== null ? `CAT, parameter budget ${config.cat.targetParams}` : `CAT, strength ${config.cat.strength}`],
+    ['method', config.cat === null ? 'dense' : config.cat.targetMacs !== null ? `CAT, MAC budget ${config.cat.targetMacs}` : config.cat.targetParams !== null ? `CAT, parameter budget ${config.cat.targetParams}` : `CAT, strength ${config.cat.strength}`],
     ['epochs', summary === undefined ? `${log.length} of ${config.epochs} (unfinished)` : String(config.epochs)],
   ];
   if (summary !== undefined) {
@@ -58,7 +58,7 @@ function catSections(data: RunReportData): ReportSection[] {
 
 export function renderRunReport(runDir: string): string {
   const data = readRunData(runDir);
-  const dense = data.config.cat === null || data.config.cat.strength <= 0;
+  const dense = data.config.cat === null;
   const sections: ReportSection[] = [
     {
       title: 'Training progress',
