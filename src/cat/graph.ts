@@ -1,10 +1,9 @@
 // Derives the structure graph from a traced forward (docs/method.md section 7): channel groups propagate
 // through the ops by the rules of channel-rules.ts, a sum of two activations joins their groups, and
 // residual blocks are the ResidualBlock modules whose branch ran. No architecture is named here.
-import { BatchNorm, ResidualBlock, canKeep, type Module } from '../nn/index.js';
+import { BatchNorm, ResidualBlock, canKeep, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
 import { isLinearPerChannel, ruleOf, scalesOnly } from './channel-rules.js';
 import type { CountedLayer, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
-import { traceForward, type Trace, type TracedOp } from './trace.js';
 
 interface Flow {
   readonly node: number;

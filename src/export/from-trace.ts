@@ -1,11 +1,10 @@
-// Builds the export IR from one traced forward (src/cat/trace.ts): every ATen op that reads the
+// Builds the export IR from one traced forward (src/nn/trace.ts): every ATen op that reads the
 // network input (directly or not) becomes an IR node; ops that read only parameters (a gate's scale
 // multiplied into a weight) are not part of the inference graph, and the layer that consumes their
 // result is read from its module with the scale applied, as its forward would. Works for any
 // network built from catrain modules whose ops are listed below; anything else is named in an error.
 import * as E from '../engine/index.js';
-import { traceForward, type Trace, type TracedOp } from '../cat/trace.js';
-import { BatchNorm, Conv2d, Linear, scaleAlong, type Module } from '../nn/index.js';
+import { BatchNorm, Conv2d, Linear, scaleAlong, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
 import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode, type IrNodeSpec, type IrValue, type Pair } from './ir.js';
 
 export interface InputNormalization {

@@ -1,4 +1,4 @@
-// Layers, containers and surgery for catrain networks (PyTorch-compatible state keys).
+// Layers, containers, surgery and the op tracer for catrain networks (PyTorch-compatible state keys).
 export { Module, type ForwardHook, type LoadOptions } from './module.js';
 export { Parameter, Buffer, type ParameterSlice } from './parameter.js';
 export type { LoadResult } from './state-dict.js';
@@ -13,4 +13,5 @@ export type { ModuleClass } from './class-registry.js';
 export { registerSurgery, surgeryFor, canKeep, widthOf, keep, type SurgeryHandler, type SideSurgery, type InputSurgery, type OutputSurgery, type Side } from './surgery.js';
 export { scaleAlong, type ChannelScale } from './scale.js';
 export { checkKeep, flattenedIndices } from './indices.js';
+export { traceForward, type Trace, type TraceEvent, type TracedOp, type TracedModuleCall, type TracedValue } from './trace.js';
 export * as init from './init.js';
