@@ -1,7 +1,7 @@
 // Derives the structure graph from a traced forward (docs/method.md section 7): channel groups propagate
 // through the ops by the rules of channel-rules.ts, a sum of two activations joins their groups, and
 // residual blocks are the ResidualBlock modules whose branch ran. No architecture is named here.
-import { BatchNorm, ResidualBlock, canKeep, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
+import { ResidualBlock, canKeep, canScaleChannels, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
 import { isLinearPerChannel, ruleOf, scalesOnly } from './channel-rules.js';
 import type { CountedLayer, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
 
@@ -329,7 +329,8 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
       consumers: node.consumers.map((c) => ({ module: c.module, expand: c.expand })),
       gateSite: prunable ? gateSite : null,
       gateRank: prunable ? gateRank : 0,
-      gateFolded: prunable && gateFolded,
+      // Folded only where every consumer's weights carry its input channels.
+      gateFolded: prunable && gateFolded && node.consumers.every((c) => canScaleChannels(modules.get(c.module) as Module, 'inputs')),
       block: producer === null ? null : blockOf(producer),
     });
   }
@@ -374,8 +375,8 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
 }
 
 /**
- * The affine BatchNorm whose output is the branch output that the residual sum reads, if there is
- * one: the layer gate then scales its weight and bias instead of the activation.
+ * The module whose output is the branch output that the residual sum reads, if its parameters carry
+ * its output channels (an affine BatchNorm): the layer gate then scales those instead of the activation.
  */
 function branchOutputNorm(site: BlockSite, trace: Trace, moduleOutput: ReadonlyMap<number, string>, modules: ReadonlyMap<string, Module>): string | null {
   for (const event of trace.events) {
@@ -384,7 +385,7 @@ function branchOutputNorm(site: BlockSite, trace: Trace, moduleOutput: ReadonlyM
       const path = moduleOutput.get(input);
       if (path === undefined || !site.prefixes.some((prefix) => within(path, prefix))) continue;
       const norm = modules.get(path);
-      return norm instanceof BatchNorm && norm.weight !== null && norm.bias !== null ? path : null;
+      return norm !== undefined && canScaleChannels(norm, 'outputs') ? path : null;
     }
   }
   return null;

@@ -6,7 +6,6 @@ import { defaultLayerInit_ } from './init.js';
 import { checkWidth } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter, ParameterSlice } from './parameter.js';
-import { scaleAlong, type ChannelScale } from './scale.js';
 import type { InputSurgery, OutputSurgery } from './surgery-types.js';
 
 export type Pair = number | readonly [number, number];
@@ -32,8 +31,6 @@ export class Conv2d extends Module implements OutputSurgery, InputSurgery {
   readonly groups: number;
   private inWidth: number;
   private outWidth: number;
-  /** Multiplies input channels, folded into the weight (ungrouped convs only). */
-  inputScale: ChannelScale | null = null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
     super();
@@ -72,10 +69,7 @@ export class Conv2d extends Module implements OutputSurgery, InputSurgery {
     if (x.ndim !== 4 || x.size(1) !== this.inWidth) {
       throw new RangeError(`${this.toString()}: expected input [N, ${this.inWidth}, H, W], got [${x.shape.join(', ')}]`);
     }
-    const scale = this.inputScale?.(this) ?? null;
-    if (scale !== null) this.checkUngrouped('inputScale');
-    const weight = scale === null ? this.weight.value : scaleAlong(this.weight.value, scale, 1);
-    return E.conv2d(x, weight, this.bias?.value ?? null, {
+    return E.conv2d(x, this.effectiveValue('weight'), this.bias === null ? null : this.effectiveValue('bias'), {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,

@@ -1,5 +1,6 @@
-// Layers, containers, surgery and the op tracer for catrain networks (PyTorch-compatible state keys).
+// Layers, containers, surgery, channel scaling and the op tracer for catrain networks (PyTorch-compatible state keys).
 export { Module, type ForwardHook, type LoadOptions } from './module.js';
+export type { Parametrization } from './parametrization.js';
 export { Parameter, Buffer, type ParameterSlice } from './parameter.js';
 export type { LoadResult } from './state-dict.js';
 export { Linear, type LinearOptions } from './linear.js';
@@ -11,7 +12,10 @@ export { Sequential } from './sequential.js';
 export { ResidualBlock, BasicBlock, Bottleneck, conv1x1, conv3x3, type BranchGate, type BasicBranch, type BottleneckBranch, type ResidualBlockOptions } from './residual.js';
 export type { ModuleClass } from './class-registry.js';
 export { registerSurgery, surgeryFor, canKeep, widthOf, keep, type SurgeryHandler, type SideSurgery, type InputSurgery, type OutputSurgery, type Side } from './surgery.js';
-export { scaleAlong, type ChannelScale } from './scale.js';
+export {
+  registerChannelScale, canScaleChannels, channelScaleProblem, scaleChannels, zeroChannels, scaleAlong,
+  type ChannelScale, type ChannelScaleHandler, type ChannelScaleSide, type ChannelCarrier,
+} from './channel-scale.js';
 export { checkKeep, flattenedIndices } from './indices.js';
 export { traceForward, type Trace, type TraceEvent, type TracedOp, type TracedModuleCall, type TracedValue } from './trace.js';
 export * as init from './init.js';

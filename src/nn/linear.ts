@@ -4,7 +4,6 @@ import { checkKeep } from './indices.js';
 import { defaultLayerInit_ } from './init.js';
 import { Module } from './module.js';
 import type { Parameter, ParameterSlice } from './parameter.js';
-import { scaleAlong, type ChannelScale } from './scale.js';
 import type { InputSurgery, OutputSurgery } from './surgery-types.js';
 
 export interface LinearOptions {
@@ -17,8 +16,6 @@ export class Linear extends Module implements OutputSurgery, InputSurgery {
   readonly bias: Parameter | null;
   private inWidth: number;
   private outWidth: number;
-  /** Multiplies input features, folded into the weight. */
-  inputScale: ChannelScale | null = null;
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
@@ -53,8 +50,7 @@ export class Linear extends Module implements OutputSurgery, InputSurgery {
     if (x.ndim < 1 || x.size(-1) !== this.inWidth) {
       throw new RangeError(`${this.toString()}: expected input [..., ${this.inWidth}], got [${x.shape.join(', ')}]`);
     }
-    const scale = this.inputScale?.(this) ?? null;
-    return E.linear(x, scale === null ? this.weight.value : scaleAlong(this.weight.value, scale, 1), this.bias?.value ?? null);
+    return E.linear(x, this.effectiveValue('weight'), this.bias === null ? null : this.effectiveValue('bias'));
   }
 
   /** Keeps output units `indices` (rows of weight, entries of bias). */
