@@ -3,7 +3,7 @@
 // requires a gradient, so backward gives dL/ds_k, the linearised estimator of dE[L]/dtheta_k. In eval
 // mode each gate is theta rounded at 0.5: the network that would be deployed now.
 import * as E from '../engine/index.js';
-import { ResidualBlock, channelScaleProblem, scaleChannels, type ChannelScale, type Module } from '../nn/index.js';
+import { channelScaleProblem, residualOf, scaleChannels, type ChannelScale, type Module } from '../nn/index.js';
 import type { GateState } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
 
@@ -72,8 +72,8 @@ export class GateMultipliers {
     }
     for (const site of graph.blocks) {
       if (!gates.blocks.has(site.id)) continue;
-      const block = this.model.getSubmodule(site.id);
-      if (!(block instanceof ResidualBlock)) continue;
+      const block = residualOf(this.model.getSubmodule(site.id));
+      if (block === undefined) continue;
       const id = site.id;
       const multiplier: ChannelScale = (module) => this.blockMultiplier(module, id, gates);
       const norm = site.gateNorm === null ? null : this.model.getSubmodule(site.gateNorm);
@@ -81,13 +81,12 @@ export class GateMultipliers {
         this.removers.push(scaleChannels(norm, 'outputs', multiplier));
         continue;
       }
-      block.branchGate = (out, b) => {
-        const s = multiplier(b);
-        return s === null ? out : out.mul(s);
-      };
-      this.removers.push(() => {
-        block.branchGate = null;
-      });
+      this.removers.push(
+        block.registerBranchHook((out, module) => {
+          const s = multiplier(module);
+          return s === null ? out : out.mul(s);
+        }),
+      );
     }
   }
 

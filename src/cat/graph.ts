@@ -1,7 +1,8 @@
 // Derives the structure graph from a traced forward (docs/method.md section 7): channel groups propagate
 // through the ops by the rules of channel-rules.ts, a sum of two activations joins their groups, and
-// residual blocks are the ResidualBlock modules whose branch ran. No architecture is named here.
-import { ResidualBlock, canKeep, canScaleChannels, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
+// residual blocks are the modules nn knows as residual (residualOf) whose branch ran. No architecture
+// and no layer class is named here.
+import { canKeep, canScaleChannels, residualOf, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
 import { isLinearPerChannel, ruleOf, scalesOnly } from './channel-rules.js';
 import type { CountedLayer, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
 
@@ -242,9 +243,9 @@ function blockSites(model: Module, trace: Trace): BlockSite[] {
   const sites: BlockSite[] = [];
   const join = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
   for (const [path, module] of model.namedModules()) {
-    if (!(module instanceof ResidualBlock) || !ran.has(path)) continue;
-    const branch = module.branch === null ? [] : Object.keys(module.branch).map((name) => join(path, name));
-    sites.push({ id: path, prefixes: branch, shortcut: join(path, module.shortcutName) });
+    const residual = residualOf(module);
+    if (residual === undefined || !ran.has(path)) continue;
+    sites.push({ id: path, prefixes: residual.branchNames.map((name) => join(path, name)), shortcut: join(path, residual.shortcutName) });
   }
   return sites;
 }

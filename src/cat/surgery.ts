@@ -1,7 +1,7 @@
 // Physical removal (docs/method.md section 4, step 7), written once against the structure graph: a unit
 // group shrinks its producer's outputs, its norms and every consumer's inputs in one call, and a
 // removed block becomes its shortcut. The optimiser follows through the returned slices.
-import { ResidualBlock, channelScaleProblem, flattenedIndices, keep, zeroChannels, type Module, type Parameter, type ParameterSlice } from '../nn/index.js';
+import { channelScaleProblem, flattenedIndices, keep, residualOf, zeroChannels, type Module, type Parameter, type ParameterSlice } from '../nn/index.js';
 import type { StructureGraph, UnitGroup } from './graph-types.js';
 
 /** One structural change, as plain data: stored in checkpoints and replayed on resume. */
@@ -43,11 +43,9 @@ export function silenceUnits(model: Module, group: UnitGroup, indices: readonly 
 
 /** Removes a residual block's branch; returns the parameters it freed. */
 export function removeBlock(model: Module, id: string): Parameter[] {
-  const block = model.getSubmodule(id);
-  if (!(block instanceof ResidualBlock) || block.branch === null) throw new Error(`'${id}' is not a residual block with a branch to remove`);
-  const params = Object.values(block.branch as Record<string, Module>).flatMap((m) => m.parameters());
-  block.removeBranch();
-  return params;
+  const block = residualOf(model.getSubmodule(id));
+  if (block === undefined || block.branchNames.length === 0) throw new Error(`'${id}' is not a residual block with a branch to remove`);
+  return block.removeBranch();
 }
 
 /**

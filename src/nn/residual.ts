@@ -4,17 +4,31 @@
 //
 // Built for layer pruning (docs/method.md sections 2 and 4): the residual branch is a typed record
 // (`branch`) whose modules are registered directly on the block (so the names stay torchvision's),
-// `branchGate` can multiply the branch output before the sum (the layer gate xi_B), and
-// `removeBranch()` turns the block into relu(shortcut(x)) and frees the branch's weights.
+// branch hooks can transform the branch output before the sum (where CAT's layer gate xi_B goes), and
+// `removeBranch()` turns the block into relu(shortcut(x)) and frees the branch's weights. A pruning
+// algorithm reaches all of this through the `Residual` interface (residual-registry.ts).
 import * as E from '../engine/index.js';
 import { ReLU, Identity } from './activation.js';
 import { BatchNorm2d } from './batchnorm.js';
 import { Conv2d } from './conv.js';
 import { Module } from './module.js';
+import type { Parameter } from './parameter.js';
 import { Sequential } from './sequential.js';
 
-/** Multiplies (or otherwise transforms) a block's branch output before it is added to the shortcut. */
-export type BranchGate = (branchOutput: E.Tensor, block: ResidualBlock) => E.Tensor;
+/** Transforms a block's branch output before it is added to the shortcut. */
+export type BranchHook = (branchOutput: E.Tensor, block: Module) => E.Tensor;
+
+/** A block computing relu(shortcut(x) + branch(x)) whose branch can be hooked and removed. */
+export interface Residual {
+  /** Child names of the branch's modules, in registration order; empty once the branch was removed. */
+  readonly branchNames: readonly string[];
+  /** Child name of the shortcut. */
+  readonly shortcutName: string;
+  /** Removes the branch (the block becomes relu(shortcut(x))); returns the parameters it held, now freed. */
+  removeBranch(): Parameter[];
+  /** Runs `hook` on the branch output before the sum, after those registered earlier; returns its remover. */
+  registerBranchHook(hook: BranchHook): () => void;
+}
 
 export interface ResidualBlockOptions {
   stride?: number;
@@ -26,17 +40,17 @@ export interface ResidualBlockOptions {
 export const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 3, { stride, padding: 1, bias: false });
 export const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 1, { stride, bias: false });
 
-export abstract class ResidualBlock<Branch extends object = object> extends Module {
+export abstract class ResidualBlock<Branch extends object = object> extends Module implements Residual {
   /** Identity, or Sequential(conv1x1, BatchNorm2d) when stride or width changes. */
   readonly shortcut: Module;
   /** The ReLU after the sum. */
   readonly relu: ReLU;
   private branchModules: Branch | null;
-  /** Applied to the branch output before the sum; null = none (the layer gate goes here). */
-  branchGate: BranchGate | null = null;
+  private branchHooks: BranchHook[] = [];
   private readonly shortcutKey: string;
 
-  protected constructor(inPlanes: number, outPlanes: number, branch: Branch, options: ResidualBlockOptions) {
+  // Public although the class is abstract, so that the class itself can key nn's registries.
+  constructor(inPlanes: number, outPlanes: number, branch: Branch, options: ResidualBlockOptions) {
     super();
     const { stride = 1, shortcutName = 'downsample' } = options;
     this.branchModules = branch;
@@ -58,13 +72,25 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
     return this.branchModules !== null;
   }
 
+  get branchNames(): string[] {
+    return this.branchModules === null ? [] : Object.keys(this.branchModules);
+  }
+
   /** The state-key name of the shortcut ('downsample' or 'shortcut'). */
   get shortcutName(): string {
     return this.shortcutKey;
   }
 
-  /** The residual branch F(x), without the gate. */
+  /** The residual branch F(x), before the branch hooks. */
   protected abstract forwardBranch(branch: Branch, x: E.Tensor): E.Tensor;
+
+  registerBranchHook(hook: BranchHook): () => void {
+    this.branchHooks.push(hook);
+    return () => {
+      const at = this.branchHooks.indexOf(hook);
+      if (at >= 0) this.branchHooks.splice(at, 1);
+    };
+  }
 
   forward(x: E.Tensor): E.Tensor {
     const identity = this.shortcut.call(x);
@@ -72,8 +98,8 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
     // still needs, so it must not be overwritten in place.
     if (this.branch === null) return identity === x ? E.relu(x) : this.relu.call(identity);
     let out = this.forwardBranch(this.branch, x);
-    if (this.branchGate !== null) out = this.branchGate(out, this);
-    // The branch output is fresh (a BatchNorm's or the gate's), so the sum and ReLU can reuse it.
+    for (const hook of this.branchHooks) out = hook(out, this);
+    // The branch output is fresh (a BatchNorm's or a hook's), so the sum and ReLU can reuse it.
     out.add_(identity);
     return this.relu.call(out);
   }
@@ -82,11 +108,13 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
    * Removes the residual branch as a layer (docs/method.md section 4, step 7: the block is
    * replaced by its shortcut): its modules are unregistered and disposed, and forward returns relu(shortcut(x)).
    */
-  removeBranch(): void {
+  removeBranch(): Parameter[] {
     if (this.branch === null) throw new Error(`${this.kind}.removeBranch: the branch was already removed`);
+    const freed = (Object.values(this.branch) as Module[]).flatMap((module) => module.parameters());
     for (const name of Object.keys(this.branch)) this.removeModule(name);
     this.branchModules = null;
-    this.branchGate = null;
+    this.branchHooks = [];
+    return freed;
   }
 }
 
