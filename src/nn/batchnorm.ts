@@ -1,9 +1,8 @@
 // Batch normalisation (Ioffe & Szegedy 2015) over dim 1, as torch/nn/modules/batchnorm.py: learnable
 // weight/bias, running statistics and the int64 counter num_batches_tracked, with the same state keys.
 import * as E from '../engine/index.js';
-import { checkKeep } from './indices.js';
+import { checkKeep, checkWidth } from './indices.js';
 import { constant_ } from './init.js';
-import { checkWidth } from './linear.js';
 import { Module } from './module.js';
 import type { Buffer, Parameter, ParameterSlice } from './parameter.js';
 import type { InputSurgery, OutputSurgery } from './surgery-types.js';

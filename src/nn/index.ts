@@ -3,6 +3,7 @@ export { Module, type ForwardHook, type LoadOptions } from './module.js';
 export type { Parametrization } from './parametrization.js';
 export { Parameter, Buffer, type ParameterSlice } from './parameter.js';
 export type { LoadResult } from './state-dict.js';
+export { WeightedLayer } from './weighted-layer.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Conv2d, type Conv2dOptions, type Pair } from './conv.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
