@@ -10,7 +10,7 @@ export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './ba
 export { ReLU, Identity, Dropout, Flatten } from './activation.js';
 export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type Pool2dOptions } from './pooling.js';
 export { Sequential } from './sequential.js';
-export { ResidualBlock, BasicBlock, Bottleneck, conv1x1, conv3x3, type Residual, type BranchHook, type BasicBranch, type BottleneckBranch, type ResidualBlockOptions } from './residual.js';
+export { ResidualBlock, ChainedBlock, BasicBlock, Bottleneck, conv1x1, conv3x3, type Residual, type BranchHook, type BasicBranch, type BottleneckBranch, type ResidualBlockOptions } from './residual.js';
 export { registerResidual, residualOf } from './residual-registry.js';
 export type { ModuleClass } from './class-registry.js';
 export { registerSurgery, surgeryFor, canKeep, widthOf, keep, type SurgeryHandler, type SideSurgery, type InputSurgery, type OutputSurgery, type Side } from './surgery.js';

@@ -39,6 +39,8 @@ export interface ResidualBlockOptions {
 /** A 3x3 conv with padding 1 and no bias (a BatchNorm follows), torchvision's conv3x3. */
 export const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 3, { stride, padding: 1, bias: false });
 export const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 1, { stride, bias: false });
+/** The BatchNorm that follows a conv in a branch. */
+const normOf = (conv: Conv2d): BatchNorm2d => new BatchNorm2d(conv.outChannels);
 
 export abstract class ResidualBlock<Branch extends object = object> extends Module implements Residual {
   /** Identity, or Sequential(conv1x1, BatchNorm2d) when stride or width changes. */
@@ -118,6 +120,15 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
   }
 }
 
+/** A block whose branch applies its modules in the order its record lists them, so it needs no forward of its own. */
+export abstract class ChainedBlock<Branch extends object> extends ResidualBlock<Branch> {
+  protected forwardBranch(branch: Branch, x: E.Tensor): E.Tensor {
+    let h = x;
+    for (const module of Object.values(branch) as Module[]) h = module.call(h);
+    return h;
+  }
+}
+
 export interface BasicBranch {
   conv1: Conv2d;
   bn1: BatchNorm2d;
@@ -128,33 +139,17 @@ export interface BasicBranch {
 }
 
 /** conv3x3-bn-relu-conv3x3-bn plus shortcut, relu after the sum (expansion 1). */
-export class BasicBlock extends ResidualBlock<BasicBranch> {
+export class BasicBlock extends ChainedBlock<BasicBranch> {
   static readonly expansion = 1;
 
   constructor(inPlanes: number, planes: number, options: ResidualBlockOptions = {}) {
-    const stride = options.stride ?? 1;
-    const branch: BasicBranch = {
-      conv1: conv3x3(inPlanes, planes, stride),
-      bn1: new BatchNorm2d(planes),
-      relu1: new ReLU(true),
-      conv2: conv3x3(planes, planes),
-      bn2: new BatchNorm2d(planes),
-    };
-    super(inPlanes, planes, branch, options);
-  }
-
-  protected forwardBranch(b: BasicBranch, x: E.Tensor): E.Tensor {
-    const h = b.relu1.call(b.bn1.call(b.conv1.call(x)));
-    return b.bn2.call(b.conv2.call(h));
+    const [conv1, conv2] = [conv3x3(inPlanes, planes, options.stride ?? 1), conv3x3(planes, planes)];
+    super(inPlanes, planes, { conv1, bn1: normOf(conv1), relu1: new ReLU(true), conv2, bn2: normOf(conv2) }, options);
   }
 }
 
-export interface BottleneckBranch {
-  conv1: Conv2d;
-  bn1: BatchNorm2d;
-  relu1: ReLU;
-  conv2: Conv2d;
-  bn2: BatchNorm2d;
+/** The basic branch's names (conv1 is 1x1 here), a ReLU after bn2, and a third conv-BN pair. */
+export interface BottleneckBranch extends BasicBranch {
   relu2: ReLU;
   conv3: Conv2d;
   bn3: BatchNorm2d;
@@ -164,27 +159,14 @@ export interface BottleneckBranch {
  * 1x1 (reduce) - 3x3 - 1x1 (expand x4), each followed by BN, relu after the first two and after the
  * sum. The stride sits on the 3x3 conv, as torchvision's ResNet v1.5.
  */
-export class Bottleneck extends ResidualBlock<BottleneckBranch> {
+export class Bottleneck extends ChainedBlock<BottleneckBranch> {
   static readonly expansion = 4;
 
   constructor(inPlanes: number, planes: number, options: ResidualBlockOptions = {}) {
-    const stride = options.stride ?? 1;
-    const branch: BottleneckBranch = {
-      conv1: conv1x1(inPlanes, planes),
-      bn1: new BatchNorm2d(planes),
-      relu1: new ReLU(true),
-      conv2: conv3x3(planes, planes, stride),
-      bn2: new BatchNorm2d(planes),
-      relu2: new ReLU(true),
-      conv3: conv1x1(planes, planes * Bottleneck.expansion),
-      bn3: new BatchNorm2d(planes * Bottleneck.expansion),
-    };
+    const conv1 = conv1x1(inPlanes, planes);
+    const conv2 = conv3x3(planes, planes, options.stride ?? 1);
+    const conv3 = conv1x1(planes, planes * Bottleneck.expansion);
+    const branch = { conv1, bn1: normOf(conv1), relu1: new ReLU(true), conv2, bn2: normOf(conv2), relu2: new ReLU(true), conv3, bn3: normOf(conv3) };
     super(inPlanes, planes * Bottleneck.expansion, branch, options);
-  }
-
-  protected forwardBranch(b: BottleneckBranch, x: E.Tensor): E.Tensor {
-    const h1 = b.relu1.call(b.bn1.call(b.conv1.call(x)));
-    const h2 = b.relu2.call(b.bn2.call(b.conv2.call(h1)));
-    return b.bn3.call(b.conv3.call(h2));
   }
 }
