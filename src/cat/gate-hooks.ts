@@ -3,7 +3,7 @@
 // requires a gradient, so backward gives dL/ds_k, the linearised estimator of dE[L]/dtheta_k. In eval
 // mode each gate is theta rounded at 0.5: the network that would be deployed now.
 import * as E from '../engine/index.js';
-import { channelScaleProblem, residualOf, scaleChannels, type ChannelScale, type Module } from '../nn/index.js';
+import { canScaleChannels, channelScaleProblem, residualOf, scaleChannels, type ChannelScale, type Module } from '../nn/index.js';
 import type { GateState } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
 
@@ -77,7 +77,7 @@ export class GateMultipliers {
       const id = site.id;
       const multiplier: ChannelScale = (module) => this.blockMultiplier(module, id, gates);
       const norm = site.gateNorm === null ? null : this.model.getSubmodule(site.gateNorm);
-      if (norm !== null && channelScaleProblem(norm, 'outputs') === null) {
+      if (norm !== null && canScaleChannels(norm, 'outputs')) {
         this.removers.push(scaleChannels(norm, 'outputs', multiplier));
         continue;
       }
