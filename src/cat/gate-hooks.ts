@@ -3,7 +3,7 @@
 // requires a gradient, so backward gives dL/ds_k, the linearised estimator of dE[L]/dtheta_k. In eval
 // mode each gate is theta rounded at 0.5: the network that would be deployed now.
 import * as E from '../engine/index.js';
-import { BatchNorm, Conv2d, Linear, ResidualBlock, type Module } from '../nn/index.js';
+import { canScaleChannels, channelScaleProblem, residualOf, scaleChannels, type ChannelScale, type Module } from '../nn/index.js';
 import type { GateState } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
 
@@ -45,11 +45,11 @@ export class GateMultipliers {
   ) {}
 
   /**
-   * Attaches every gate. A unit gate whose consumers read it through linear ops scales their
-   * weights' input columns, and a layer gate whose branch ends in an affine BatchNorm scales that
-   * norm's weight and bias: the same function and gradient as multiplying the activation, for
-   * O(weights) instead of passes over the activation and its gradient (docs/benchmarks.md). The
-   * others, and per-example gates, multiply the activation at the gate site.
+   * Attaches every gate. A unit gate whose consumers read it through linear ops scales their input
+   * channels, which their weights carry, and a layer gate whose branch ends in a norm whose output
+   * channels its parameters carry (an affine BatchNorm) scales that norm: the same function and
+   * gradient as multiplying the activation, for O(weights) instead of passes over the activation and
+   * its gradient (docs/benchmarks.md). The others, and per-example gates, multiply the activation.
    */
   install(graph: StructureGraph, gates: GateState): void {
     this.uninstall();
@@ -59,12 +59,10 @@ export class GateMultipliers {
       if (group.gateFolded && !this.perExample) {
         for (const consumer of group.consumers) {
           const layer = this.model.getSubmodule(consumer.module);
-          if (!(layer instanceof Conv2d || layer instanceof Linear)) throw new Error(`cannot fold the gate of ${id} into ${consumer.module}, a ${layer.kind}`);
+          const problem = channelScaleProblem(layer, 'inputs');
+          if (problem !== null) throw new Error(`cannot fold the gate of ${id} into ${consumer.module}: ${problem}`);
           const expand = consumer.expand;
-          layer.inputScale = (module) => this.unitMultiplier(module, layer.weight.value.device, id, gates, expand);
-          this.removers.push(() => {
-            layer.inputScale = null;
-          });
+          this.removers.push(scaleChannels(layer, 'inputs', (module) => this.unitMultiplier(module, () => this.deviceOf(module), id, gates, expand)));
         }
         continue;
       }
@@ -74,24 +72,21 @@ export class GateMultipliers {
     }
     for (const site of graph.blocks) {
       if (!gates.blocks.has(site.id)) continue;
-      const block = this.model.getSubmodule(site.id);
-      if (!(block instanceof ResidualBlock)) continue;
+      const block = residualOf(this.model.getSubmodule(site.id));
+      if (block === undefined) continue;
       const id = site.id;
+      const multiplier: ChannelScale = (module) => this.blockMultiplier(module, id, gates);
       const norm = site.gateNorm === null ? null : this.model.getSubmodule(site.gateNorm);
-      if (norm instanceof BatchNorm) {
-        norm.outputScale = (module) => this.blockMultiplier(module, id, gates);
-        this.removers.push(() => {
-          norm.outputScale = null;
-        });
+      if (norm !== null && canScaleChannels(norm, 'outputs')) {
+        this.removers.push(scaleChannels(norm, 'outputs', multiplier));
         continue;
       }
-      block.branchGate = (out, b) => {
-        const s = this.blockMultiplier(b, id, gates);
-        return s === null ? out : out.mul(s);
-      };
-      this.removers.push(() => {
-        block.branchGate = null;
-      });
+      this.removers.push(
+        block.registerBranchHook((out, module) => {
+          const s = multiplier(module);
+          return s === null ? out : out.mul(s);
+        }),
+      );
     }
   }
 
@@ -188,14 +183,14 @@ export class GateMultipliers {
   }
 
   /** The unit multipliers for this forward: the draw in training, theta rounded at 0.5 in eval (null: all 1). */
-  private unitMultiplier(module: Module, device: E.Device, id: string, gates: GateState, expand = 1): E.Tensor | null {
+  private unitMultiplier(module: Module, device: () => E.Device, id: string, gates: GateState, expand = 1): E.Tensor | null {
     let multiplier: E.Tensor | undefined;
     if (module.training) {
       multiplier = this.current?.units.get(id);
     } else {
       const record = gates.groups.get(id);
       if (record === undefined || record.theta.every((t, i) => t >= 0.5 && record.spare[i] !== 1)) return null;
-      multiplier = E.tensor(record.theta.map((t, i) => (t >= 0.5 && record.spare[i] !== 1 ? 1 : 0)), { device });
+      multiplier = E.tensor(record.theta.map((t, i) => (t >= 0.5 && record.spare[i] !== 1 ? 1 : 0)), { device: device() });
     }
     if (multiplier === undefined) return null;
     if (expand === 1) return multiplier;
@@ -205,7 +200,7 @@ export class GateMultipliers {
   }
 
   private gateUnits(module: Module, output: E.Tensor, id: string, rank: number, gates: GateState): E.Tensor | undefined {
-    const multiplier = this.unitMultiplier(module, output.device, id, gates);
+    const multiplier = this.unitMultiplier(module, () => output.device, id, gates);
     if (multiplier === null) return undefined;
     const rows = multiplier.ndim === 2 ? (multiplier.shape[0] as number) : 1;
     const width = multiplier.shape.at(-1) as number;
@@ -219,7 +214,7 @@ export class GateMultipliers {
     return this.current?.blocks.get(id) ?? null;
   }
 
-  /** Where a gated module's multiplier must live: its parameters' device (gated modules have some). */
+  /** Where a gated module's multiplier must live: its parameters' device (modules that carry a scale have some). */
   private deviceOf(module: Module): E.Device {
     return module.parameters()[0]?.value.device ?? 'cpu';
   }

@@ -66,7 +66,7 @@ export interface ResidualSite {
   readonly id: string;
   readonly prunable: boolean;
   readonly fixedReason: string | null;
-  /** The affine BatchNorm that writes the branch output, into which the layer gate can be folded. */
+  /** The module that writes the branch output, if its parameters carry its output channels (an affine BatchNorm): the layer gate is folded into them. */
   readonly gateNorm: string | null;
   /** Counted layers and norms inside the branch. */
   readonly layers: readonly string[];

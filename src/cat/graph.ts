@@ -1,234 +1,10 @@
 // Derives the structure graph from a traced forward (docs/method.md section 7): channel groups propagate
-// through the ops by the rules of channel-rules.ts, a sum of two activations joins their groups, and
-// residual blocks are the ResidualBlock modules whose branch ran. No architecture is named here.
-import { BatchNorm, ResidualBlock, canKeep, type Module } from '../nn/index.js';
-import { isLinearPerChannel, ruleOf, scalesOnly } from './channel-rules.js';
+// through the ops (propagation.ts, by the rules of channel-rules.ts), a sum of two activations joins
+// their groups, and residual blocks are the modules nn knows as residual (residualOf) whose branch
+// ran. No architecture and no layer class is named here.
+import { canKeep, canScaleChannels, residualOf, traceForward, type Module, type Trace } from '../nn/index.js';
 import type { CountedLayer, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
-import { traceForward, type Trace, type TracedOp } from './trace.js';
-
-interface Flow {
-  readonly node: number;
-  readonly expand: number;
-}
-
-interface GroupNode {
-  producer: string | null;
-  producerValue: number;
-  width: number;
-  reasons: string[];
-  norms: string[];
-  consumers: { module: string; expand: number; input: number }[];
-}
-
-interface PendingLayer {
-  module: string;
-  op: 'conv2d' | 'linear';
-  inNode: number;
-  outNode: number;
-  inExpand: number;
-  macs: number;
-  params: number;
-  macsPerPair: number;
-  weightsPerPair: number;
-  biasPerUnit: number;
-  constant: boolean;
-}
-
-const product = (values: readonly number[]): number => values.reduce((a, b) => a * b, 1);
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
-
-class GroupPropagation {
-  readonly nodes: GroupNode[] = [];
-  private readonly parent: number[] = [];
-  readonly flow = new Map<number, Flow>();
-  /** For pass-through ops: the value each output came from, whether zero stays zero, and whether the op is linear. */
-  readonly prev = new Map<number, { from: number; zero: boolean; linear: boolean }>();
-  readonly layers: PendingLayer[] = [];
-  private readonly uses = new Map<string, number>();
-
-  constructor(private readonly trace: Trace) {}
-
-  newNode(width: number, producer: string | null, producerValue: number, reason?: string): number {
-    this.nodes.push({ producer, producerValue, width, reasons: reason === undefined ? [] : [reason], norms: [], consumers: [] });
-    this.parent.push(this.parent.length);
-    return this.parent.length - 1;
-  }
-
-  find(node: number): number {
-    let root = node;
-    while (this.parent[root] !== root) root = this.parent[root] as number;
-    return root;
-  }
-
-  private union(a: number, b: number): number {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent[rb] = ra;
-    return ra;
-  }
-
-  fix(node: number, reason: string): void {
-    (this.nodes[node] as GroupNode).reasons.push(reason);
-  }
-
-  private shape(value: number): readonly number[] {
-    return this.trace.values[value]?.shape ?? [];
-  }
-
-  private owner(value: number): string | undefined {
-    return this.trace.values[value]?.owner?.module;
-  }
-
-  run(): void {
-    const { trace } = this;
-    this.flow.set(trace.input, { node: this.newNode(this.shape(trace.input)[1] ?? 1, null, trace.input, 'the network input'), expand: 1 });
-    for (const event of trace.events) if (event.kind === 'op') this.apply(event);
-    const out = this.flow.get(trace.output);
-    if (out !== undefined) this.fix(out.node, 'the network output');
-  }
-
-  private passThrough(op: TracedOp, from: number, zero: boolean): void {
-    const source = this.flow.get(from) as Flow;
-    for (const out of op.outputs) {
-      this.flow.set(out, source);
-      this.prev.set(out, { from, zero, linear: isLinearPerChannel(op.name) });
-    }
-  }
-
-  private fixAll(op: TracedOp, reason: string): void {
-    for (const input of op.inputs) {
-      const f = this.flow.get(input);
-      if (f !== undefined) this.fix(f.node, reason);
-    }
-    for (const out of op.outputs) this.flow.set(out, { node: this.newNode(this.shape(out)[1] ?? 1, null, out, `written by ${op.name}`), expand: 1 });
-  }
-
-  private apply(op: TracedOp): void {
-    const flowing = op.inputs.filter((v) => this.flow.has(v));
-    if (flowing.length === 0) return;
-    const rule = ruleOf(op.name);
-    const x = op.inputs[0] as number;
-    switch (rule) {
-      case 'produce':
-        return this.produce(op);
-      case 'pass':
-      case 'pass-zero': {
-        if (!this.flow.has(x)) return this.fixAll(op, `read by ${op.name} as a non-first operand`);
-        if (op.name === 'batch_norm') {
-          const norm = op.inputs.map((v) => this.owner(v)).find((m) => m !== undefined);
-          const node = this.nodes[this.flow.get(x)!.node] as GroupNode;
-          if (norm !== undefined) node.norms.push(norm);
-        } else if (op.inputs.some((v) => this.owner(v) !== undefined)) {
-          return this.fixAll(op, `${op.name} reads a parameter`);
-        }
-        return this.passThrough(op, x, rule === 'pass-zero');
-      }
-      case 'elementwise': {
-        if (flowing.length >= 2) {
-          const expands = new Set(flowing.map((v) => this.flow.get(v)!.expand));
-          let root = this.flow.get(flowing[0] as number)!.node;
-          for (const v of flowing.slice(1)) root = this.union(root, this.flow.get(v)!.node);
-          this.fix(root, 'joined with another group by a sum or product of activations (a residual sum)');
-          if (expands.size > 1) this.fix(root, `${op.name} of differently flattened activations`);
-          for (const out of op.outputs) this.flow.set(out, { node: root, expand: this.flow.get(x)?.expand ?? 1 });
-          return;
-        }
-        const other = op.inputs.find((v) => v !== flowing[0]);
-        if (other !== undefined && this.owner(other) !== undefined) return this.fixAll(op, `${op.name} with a parameter`);
-        if (other !== undefined && !sameShape(this.shape(other), []) && (this.shape(other)[1] ?? 1) !== 1) {
-          return this.fixAll(op, `${op.name} with a per-channel constant`);
-        }
-        return this.passThrough(op, flowing[0] as number, scalesOnly(op.name));
-      }
-      case 'flatten':
-        return this.flatten(op, x);
-      case 'spatial': {
-        const inShape = this.shape(x);
-        const outShape = this.shape(op.outputs[0] as number);
-        if (this.flow.get(x)!.expand === 1 && inShape[0] === outShape[0] && inShape[1] === outShape[1]) return this.passThrough(op, x, true);
-        return this.fixAll(op, `${op.name} over the channel dimension`);
-      }
-      default:
-        return this.fixAll(op, `read by ${op.name}, which catrain does not prune through`);
-    }
-  }
-
-  private flatten(op: TracedOp, x: number): void {
-    const source = this.flow.get(x);
-    const out = op.outputs[0] as number;
-    const inShape = this.shape(x);
-    const outShape = this.shape(out);
-    if (source === undefined) return this.fixAll(op, `${op.name} of a non-activation`);
-    if (sameShape(inShape, outShape)) return this.passThrough(op, x, true);
-    if (inShape.length === 4 && outShape.length === 2 && outShape[0] === inShape[0] && outShape[1] === product(inShape.slice(1))) {
-      this.flow.set(out, { node: source.node, expand: source.expand * product(inShape.slice(2)) });
-      this.prev.set(out, { from: x, zero: true, linear: true });
-      return;
-    }
-    if (inShape.length > 2 && outShape.length >= 2 && outShape[0] === inShape[0] && outShape[1] === inShape[1]) return this.passThrough(op, x, true);
-    this.fixAll(op, `${op.name} from [${inShape.join(', ')}] to [${outShape.join(', ')}]`);
-  }
-
-  private produce(op: TracedOp): void {
-    const [x, weight, bias] = op.inputs as [number, number, number | undefined];
-    const module = this.owner(weight);
-    const source = this.flow.get(x);
-    const out = op.outputs[0] as number;
-    const outShape = this.shape(out);
-    const wShape = this.shape(weight);
-    if (module === undefined || source === undefined || !this.flow.has(x)) return this.fixAll(op, `${op.name} without a module's weight`);
-    const isConv = op.name === 'conv2d';
-    const outUnits = (isConv ? outShape[1] : outShape.at(-1)) ?? 1;
-    const node = this.newNode(outUnits, module, out);
-    this.flow.set(out, { node, expand: 1 });
-    const uses = (this.uses.get(module) ?? 0) + 1;
-    this.uses.set(module, uses);
-    const groups = isConv ? Number(op.scalars.at(-1) ?? 1) : 1;
-    const inFeatures = (wShape[1] ?? 1) * groups;
-    const macs = isConv ? product(outShape.slice(1)) * product(wShape.slice(1)) : product(outShape.slice(1, -1)) * product(wShape);
-    // Per (input feature, output unit) pair; a grouped conv is constant anyway.
-    const params = product(wShape) + (bias === undefined ? 0 : product(this.shape(bias)));
-    const constant = groups !== 1 || (!isConv && outShape.length !== 2) || (isConv && source.expand !== 1);
-    if (constant) {
-      this.fix(source.node, `read by ${module}, a ${groups !== 1 ? 'grouped convolution' : 'layer over an unusual rank'}`);
-      this.fix(node, `written by ${module}, a ${groups !== 1 ? 'grouped convolution' : 'layer over an unusual rank'}`);
-    }
-    if (uses > 1) {
-      this.fix(source.node, `${module} runs more than once`);
-      this.fix(node, `${module} runs more than once`);
-    }
-    (this.nodes[source.node] as GroupNode).consumers.push({ module, expand: source.expand, input: x });
-    this.layers.push({
-      module,
-      op: isConv ? 'conv2d' : 'linear',
-      inNode: source.node,
-      outNode: node,
-      inExpand: source.expand,
-      macs,
-      params,
-      macsPerPair: macs / (inFeatures * outUnits),
-      weightsPerPair: product(wShape) / ((inFeatures / groups) * outUnits),
-      biasPerUnit: bias === undefined ? 0 : 1,
-      constant,
-    });
-  }
-}
-
-/** The pass-through chain that ends at `value`, from its producer on; `zero`: the step into it keeps zero at zero. */
-interface LineageEntry {
-  value: number;
-  zero: boolean;
-  linear: boolean;
-}
-
-function lineage(prop: GroupPropagation, value: number): LineageEntry[] {
-  const chain: LineageEntry[] = [];
-  for (let v: number | undefined = value; v !== undefined; v = prop.prev.get(v)?.from) {
-    const step = prop.prev.get(v);
-    chain.push({ value: v, zero: step?.zero ?? true, linear: step?.linear ?? true });
-  }
-  return chain.reverse();
-}
+import { GroupPropagation, lineage, type GroupNode } from './propagation.js';
 
 interface BlockSite {
   id: string;
@@ -243,9 +19,9 @@ function blockSites(model: Module, trace: Trace): BlockSite[] {
   const sites: BlockSite[] = [];
   const join = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
   for (const [path, module] of model.namedModules()) {
-    if (!(module instanceof ResidualBlock) || !ran.has(path)) continue;
-    const branch = module.branch === null ? [] : Object.keys(module.branch).map((name) => join(path, name));
-    sites.push({ id: path, prefixes: branch, shortcut: join(path, module.shortcutName) });
+    const residual = residualOf(module);
+    if (residual === undefined || !ran.has(path)) continue;
+    sites.push({ id: path, prefixes: residual.branchNames.map((name) => join(path, name)), shortcut: join(path, residual.shortcutName) });
   }
   return sites;
 }
@@ -330,7 +106,8 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
       consumers: node.consumers.map((c) => ({ module: c.module, expand: c.expand })),
       gateSite: prunable ? gateSite : null,
       gateRank: prunable ? gateRank : 0,
-      gateFolded: prunable && gateFolded,
+      // Folded only where every consumer's weights carry its input channels.
+      gateFolded: prunable && gateFolded && node.consumers.every((c) => canScaleChannels(modules.get(c.module) as Module, 'inputs')),
       block: producer === null ? null : blockOf(producer),
     });
   }
@@ -375,8 +152,8 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
 }
 
 /**
- * The affine BatchNorm whose output is the branch output that the residual sum reads, if there is
- * one: the layer gate then scales its weight and bias instead of the activation.
+ * The module whose output is the branch output that the residual sum reads, if its parameters carry
+ * its output channels (an affine BatchNorm): the layer gate then scales those instead of the activation.
  */
 function branchOutputNorm(site: BlockSite, trace: Trace, moduleOutput: ReadonlyMap<number, string>, modules: ReadonlyMap<string, Module>): string | null {
   for (const event of trace.events) {
@@ -385,7 +162,7 @@ function branchOutputNorm(site: BlockSite, trace: Trace, moduleOutput: ReadonlyM
       const path = moduleOutput.get(input);
       if (path === undefined || !site.prefixes.some((prefix) => within(path, prefix))) continue;
       const norm = modules.get(path);
-      return norm instanceof BatchNorm && norm.weight !== null && norm.bias !== null ? path : null;
+      return norm !== undefined && canScaleChannels(norm, 'outputs') ? path : null;
     }
   }
   return null;

@@ -1,6 +1,5 @@
 // Complexity-Aware Training (docs/method.md): the structure graph, expected complexity, gates, the gate
 // update, budget targeting, pruning decisions and physical surgery.
-export { traceForward, type Trace, type TraceEvent, type TracedOp, type TracedModuleCall, type TracedValue } from './trace.js';
 export { buildStructureGraph, deriveStructure } from './graph.js';
 export type { StructureGraph, UnitGroup, CountedLayer, NormLayer, ResidualSite } from './graph-types.js';
 export { expectedComplexity, ALL_ON, type GateProbabilities, type ExpectedComplexity, type ComplexityGradient } from './complexity.js';

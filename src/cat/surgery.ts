@@ -1,8 +1,7 @@
 // Physical removal (docs/method.md section 4, step 7), written once against the structure graph: a unit
 // group shrinks its producer's outputs, its norms and every consumer's inputs in one call, and a
 // removed block becomes its shortcut. The optimiser follows through the returned slices.
-import * as E from '../engine/index.js';
-import { Conv2d, Linear, ResidualBlock, flattenedIndices, keep, type Module, type Parameter, type ParameterSlice } from '../nn/index.js';
+import { channelScaleProblem, flattenedIndices, keep, residualOf, zeroChannels, type Module, type Parameter, type ParameterSlice } from '../nn/index.js';
 import type { StructureGraph, UnitGroup } from './graph-types.js';
 
 /** One structural change, as plain data: stored in checkpoints and replayed on resume. */
@@ -34,23 +33,19 @@ export function keepUnits(model: Module, group: UnitGroup, indices: readonly num
  * the spare units that round a width up to a fast multiple join the network when the gates settle.
  */
 export function silenceUnits(model: Module, group: UnitGroup, indices: readonly number[]): void {
-  E.noGrad(() => {
-    for (const consumer of group.consumers) {
-      const layer = model.getSubmodule(consumer.module);
-      if (!(layer instanceof Conv2d || layer instanceof Linear)) throw new Error(`cannot silence inputs of ${consumer.module}, a ${layer.kind}`);
-      const columns = consumer.expand === 1 ? indices : flattenedIndices(indices, consumer.expand);
-      for (const column of columns) E.zero_(layer.weight.value.narrow(1, column, 1));
-    }
-  });
+  for (const consumer of group.consumers) {
+    const layer = model.getSubmodule(consumer.module);
+    const problem = channelScaleProblem(layer, 'inputs');
+    if (problem !== null) throw new Error(`cannot silence inputs of ${consumer.module}: ${problem}`);
+    zeroChannels(layer, 'inputs', consumer.expand === 1 ? indices : flattenedIndices(indices, consumer.expand));
+  }
 }
 
 /** Removes a residual block's branch; returns the parameters it freed. */
 export function removeBlock(model: Module, id: string): Parameter[] {
-  const block = model.getSubmodule(id);
-  if (!(block instanceof ResidualBlock) || block.branch === null) throw new Error(`'${id}' is not a residual block with a branch to remove`);
-  const params = Object.values(block.branch as Record<string, Module>).flatMap((m) => m.parameters());
-  block.removeBranch();
-  return params;
+  const block = residualOf(model.getSubmodule(id));
+  if (block === undefined || block.branchNames.length === 0) throw new Error(`'${id}' is not a residual block with a branch to remove`);
+  return block.removeBranch();
 }
 
 /**

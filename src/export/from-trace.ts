@@ -1,11 +1,11 @@
-// Builds the export IR from one traced forward (src/cat/trace.ts): every ATen op that reads the
-// network input (directly or not) becomes an IR node; ops that read only parameters (a gate's scale
-// multiplied into a weight) are not part of the inference graph, and the layer that consumes their
-// result is read from its module with the scale applied, as its forward would. Works for any
-// network built from catrain modules whose ops are listed below; anything else is named in an error.
+// Builds the export IR from one traced forward (src/nn/trace.ts): every ATen op that reads the
+// network input (directly or not) becomes an IR node; ops that read only parameters (a
+// parametrization such as a channel scale multiplied into a weight) are not part of the inference
+// graph, and the layer that consumes their result is read from its module's effective parameters, as
+// its forward reads them. Works for any network built from catrain modules whose ops are listed
+// below; anything else is named in an error.
 import * as E from '../engine/index.js';
-import { traceForward, type Trace, type TracedOp } from '../cat/trace.js';
-import { BatchNorm, Conv2d, Linear, scaleAlong, type Module } from '../nn/index.js';
+import { BatchNorm, Conv2d, Linear, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
 import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode, type IrNodeSpec, type IrValue, type Pair } from './ir.js';
 
 export interface InputNormalization {
@@ -19,15 +19,13 @@ export function constantOf(tensor: E.Tensor, name: string): ConstTensor {
   return { name, shape: [...tensor.shape], data: Float32Array.from(data) };
 }
 
-/** A conv or linear layer's weight with any leftover input scale (a folded gate) multiplied in, and its bias. */
+/** A parameter as the module's forward uses it (with any parametrization left on it, e.g. a channel scale). */
+function effectiveConstant(path: string, module: Module, name: string): ConstTensor {
+  return E.noGrad(() => E.scope(() => constantOf(module.effectiveValue(name), `${path}.${name}`)));
+}
+
 function weightAndBias(path: string, layer: Conv2d | Linear): { weight: ConstTensor; bias: ConstTensor | null } {
-  const weight = E.noGrad(() =>
-    E.scope(() => {
-      const scale = layer.inputScale?.(layer) ?? null;
-      return constantOf(scale === null ? layer.weight.value : scaleAlong(layer.weight.value, scale, 1), `${path}.weight`);
-    }),
-  );
-  return { weight, bias: layer.bias === null ? null : constantOf(layer.bias.value, `${path}.bias`) };
+  return { weight: effectiveConstant(path, layer, 'weight'), bias: layer.bias === null ? null : effectiveConstant(path, layer, 'bias') };
 }
 
 
@@ -239,14 +237,10 @@ class TraceConverter {
     const bn = layer.module;
     if (bn.runningMean === null || bn.runningVar === null) this.unsupported(op, 'a BatchNorm without running statistics normalises by batch statistics even in eval mode');
     const width = bn.numFeatures;
-    const { scale, shift } = E.noGrad(() =>
-      E.scope(() => {
-        const factor = bn.outputScale?.(bn) ?? null;
-        const affine = (p: E.Tensor | undefined, fill: number, name: string): ConstTensor =>
-          p === undefined ? { name: `${layer.path}.${name}`, shape: [width], data: new Float32Array(width).fill(fill) } : constantOf(factor === null ? p : scaleAlong(p, factor, 0), `${layer.path}.${name}`);
-        return { scale: affine(bn.weight?.value, 1, 'weight'), shift: affine(bn.bias?.value, 0, 'bias') };
-      }),
-    );
+    const affine = (present: boolean, fill: number, name: string): ConstTensor =>
+      present ? effectiveConstant(layer.path, bn, name) : { name: `${layer.path}.${name}`, shape: [width], data: new Float32Array(width).fill(fill) };
+    const scale = affine(bn.weight !== null, 1, 'weight');
+    const shift = affine(bn.bias !== null, 0, 'bias');
     this.emit(op, {
       op: 'batchnorm', inputs: [x], scale, shift,
       mean: constantOf(bn.runningMean.value, `${layer.path}.running_mean`), variance: constantOf(bn.runningVar.value, `${layer.path}.running_var`), eps: bn.eps,
@@ -262,7 +256,7 @@ export function irFromModule(model: Module, inputShape: readonly number[], norma
   const trace = traceForward(model, inputShape);
   const modes = model.modules().map((m) => [m, m.training] as const);
   try {
-    // Scales are asked for in eval mode, as the traced forward did.
+    // Parametrizations are asked for their values in eval mode, as the traced forward did.
     model.eval();
     return new TraceConverter(model, trace).convert(inputShape, normalization);
   } finally {

@@ -1,12 +1,10 @@
 // Batch normalisation (Ioffe & Szegedy 2015) over dim 1, as torch/nn/modules/batchnorm.py: learnable
 // weight/bias, running statistics and the int64 counter num_batches_tracked, with the same state keys.
 import * as E from '../engine/index.js';
-import { checkKeep } from './indices.js';
+import { checkKeep, checkWidth } from './indices.js';
 import { constant_ } from './init.js';
-import { checkWidth } from './linear.js';
 import { Module } from './module.js';
 import type { Buffer, Parameter, ParameterSlice } from './parameter.js';
-import { scaleAlong, type ChannelScale } from './scale.js';
 import type { InputSurgery, OutputSurgery } from './surgery-types.js';
 
 export interface BatchNormOptions {
@@ -28,8 +26,6 @@ export abstract class BatchNorm extends Module implements OutputSurgery, InputSu
   readonly eps: number;
   readonly momentum: number | null;
   private width: number;
-  /** Multiplies output channels, folded into the affine weight and bias (affine layers only). */
-  outputScale: ChannelScale | null = null;
 
   /** Input ranks the layer accepts (BatchNorm1d: 2 or 3, BatchNorm2d: 4). */
   protected abstract readonly ranks: readonly number[];
@@ -91,12 +87,9 @@ export abstract class BatchNorm extends Module implements OutputSurgery, InputSu
       E.noGrad(() => E.add_(counter, 1));
       if (this.momentum === null) factor = 1 / counter.item();
     }
-    const scale = this.outputScale?.(this) ?? null;
-    if (scale !== null && (this.weight === null || this.bias === null)) throw new Error(`${this.toString()}: outputScale needs an affine BatchNorm`);
-    const scaled = (p: Parameter | null): E.Tensor | null => (p === null ? null : scale === null ? p.value : scaleAlong(p.value, scale, 0));
     return E.batchNorm(x, {
-      weight: scaled(this.weight),
-      bias: scaled(this.bias),
+      weight: this.weight === null ? null : this.effectiveValue('weight'),
+      bias: this.bias === null ? null : this.effectiveValue('bias'),
       runningMean: this.runningMean?.value ?? null,
       runningVar: this.runningVar?.value ?? null,
       training: this.training || this.runningMean === null,

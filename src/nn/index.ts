@@ -1,16 +1,24 @@
-// Layers, containers and surgery for catrain networks (PyTorch-compatible state keys).
+// Layers, containers, surgery, channel scaling and the op tracer for catrain networks (PyTorch-compatible state keys).
 export { Module, type ForwardHook, type LoadOptions } from './module.js';
+export type { Parametrization } from './parametrization.js';
 export { Parameter, Buffer, type ParameterSlice } from './parameter.js';
 export type { LoadResult } from './state-dict.js';
+export { WeightedLayer } from './weighted-layer.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Conv2d, type Conv2dOptions, type Pair } from './conv.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
 export { ReLU, Identity, Dropout, Flatten } from './activation.js';
 export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type Pool2dOptions } from './pooling.js';
 export { Sequential } from './sequential.js';
-export { ResidualBlock, BasicBlock, Bottleneck, conv1x1, conv3x3, type BranchGate, type BasicBranch, type BottleneckBranch, type ResidualBlockOptions } from './residual.js';
-export { registerSurgery, surgeryFor, canKeep, widthOf, keep, type SurgeryHandler, type SideSurgery, type ModuleClass, type InputSurgery, type OutputSurgery, type Side } from './surgery.js';
-export { scaleAlong, type ChannelScale } from './scale.js';
+export { ResidualBlock, ChainedBlock, BasicBlock, Bottleneck, conv1x1, conv3x3, type Residual, type BranchHook, type BasicBranch, type BottleneckBranch, type ResidualBlockOptions } from './residual.js';
+export { registerResidual, residualOf } from './residual-registry.js';
+export type { ModuleClass } from './class-registry.js';
+export { registerSurgery, surgeryFor, canKeep, widthOf, keep, type SurgeryHandler, type SideSurgery, type InputSurgery, type OutputSurgery, type Side } from './surgery.js';
+export {
+  registerChannelScale, canScaleChannels, channelScaleProblem, scaleChannels, zeroChannels, scaleAlong,
+  type ChannelScale, type ChannelScaleHandler, type ChannelScaleSide, type ChannelCarrier,
+} from './channel-scale.js';
 export { checkKeep, flattenedIndices } from './indices.js';
+export { traceForward, type Trace, type TraceEvent, type TracedOp, type TracedModuleCall, type TracedValue } from './trace.js';
 export * as init from './init.js';
 export { withBuffersRestored } from './buffer-snapshot.js';

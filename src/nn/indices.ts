@@ -1,5 +1,10 @@
-// Checks for the index lists that surgery keeps. Keeping (rather than removing) indices, strictly
+// Checks for layer widths and for the index lists that surgery keeps. Keeping (rather than removing) indices, strictly
 // increasing, means a kept channel never moves past another: producer and consumers stay aligned.
+
+/** Throws unless a layer's width setting `name` is a positive integer. */
+export function checkWidth(layer: string, name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${layer}: ${name} must be a positive integer, got ${String(value)}`);
+}
 
 /** Throws unless `indices` is a non-empty, strictly increasing list of integers in [0, width). */
 export function checkKeep(what: string, indices: readonly number[], width: number): void {

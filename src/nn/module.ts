@@ -3,6 +3,7 @@
 // the PyTorch reference scripts (style.md, "src/nn").
 import * as E from '../engine/index.js';
 import { Buffer, Parameter } from './parameter.js';
+import { Parametrizations, type Parametrization } from './parametrization.js';
 import { loadStateDictInto, type LoadResult } from './state-dict.js';
 
 /**
@@ -28,6 +29,7 @@ export abstract class Module {
   private readonly bufs = new Map<string, Buffer>();
   private readonly kids = new Map<string, Module>();
   private readonly hooks: ForwardHook[] = [];
+  private readonly parametrizations = new Parametrizations();
   private isTraining = true;
 
   /** The computation; composite modules run their children through call(), not forward(). */
@@ -94,6 +96,23 @@ export abstract class Module {
       const at = this.hooks.indexOf(hook);
       if (at >= 0) this.hooks.splice(at, 1);
     };
+  }
+
+  /** Makes forward use fn(value) in place of parameter `name`'s stored tensor (parametrization.ts); returns the remover. */
+  registerParametrization(name: string, fn: Parametrization): () => void {
+    this.ownParameter(name);
+    return this.parametrizations.add(name, fn);
+  }
+
+  /** Parameter `name` as forward uses it: its stored tensor through its parametrizations. */
+  effectiveValue(name: string): E.Tensor {
+    return this.parametrizations.apply(name, this.ownParameter(name).value);
+  }
+
+  private ownParameter(name: string): Parameter {
+    const parameter = this.params.get(name);
+    if (parameter === undefined) throw new Error(`${this.kind}: no parameter '${name}' (parameters: ${[...this.params.keys()].join(', ') || 'none'})`);
+    return parameter;
   }
 
   // ---- traversal (pre-order, registration order, as PyTorch) ----

@@ -4,17 +4,31 @@
 //
 // Built for layer pruning (docs/method.md sections 2 and 4): the residual branch is a typed record
 // (`branch`) whose modules are registered directly on the block (so the names stay torchvision's),
-// `branchGate` can multiply the branch output before the sum (the layer gate xi_B), and
-// `removeBranch()` turns the block into relu(shortcut(x)) and frees the branch's weights.
+// branch hooks can transform the branch output before the sum (where CAT's layer gate xi_B goes), and
+// `removeBranch()` turns the block into relu(shortcut(x)) and frees the branch's weights. A pruning
+// algorithm reaches all of this through the `Residual` interface (residual-registry.ts).
 import * as E from '../engine/index.js';
 import { ReLU, Identity } from './activation.js';
 import { BatchNorm2d } from './batchnorm.js';
 import { Conv2d } from './conv.js';
 import { Module } from './module.js';
+import type { Parameter } from './parameter.js';
 import { Sequential } from './sequential.js';
 
-/** Multiplies (or otherwise transforms) a block's branch output before it is added to the shortcut. */
-export type BranchGate = (branchOutput: E.Tensor, block: ResidualBlock) => E.Tensor;
+/** Transforms a block's branch output before it is added to the shortcut. */
+export type BranchHook = (branchOutput: E.Tensor, block: Module) => E.Tensor;
+
+/** A block computing relu(shortcut(x) + branch(x)) whose branch can be hooked and removed. */
+export interface Residual {
+  /** Child names of the branch's modules, in registration order; empty once the branch was removed. */
+  readonly branchNames: readonly string[];
+  /** Child name of the shortcut. */
+  readonly shortcutName: string;
+  /** Removes the branch (the block becomes relu(shortcut(x))); returns the parameters it held, now freed. */
+  removeBranch(): Parameter[];
+  /** Runs `hook` on the branch output before the sum, after those registered earlier; returns its remover. */
+  registerBranchHook(hook: BranchHook): () => void;
+}
 
 export interface ResidualBlockOptions {
   stride?: number;
@@ -25,18 +39,20 @@ export interface ResidualBlockOptions {
 /** A 3x3 conv with padding 1 and no bias (a BatchNorm follows), torchvision's conv3x3. */
 export const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 3, { stride, padding: 1, bias: false });
 export const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 1, { stride, bias: false });
+/** The BatchNorm that follows a conv in a branch. */
+const normOf = (conv: Conv2d): BatchNorm2d => new BatchNorm2d(conv.outChannels);
 
-export abstract class ResidualBlock<Branch extends object = object> extends Module {
+export abstract class ResidualBlock<Branch extends object = object> extends Module implements Residual {
   /** Identity, or Sequential(conv1x1, BatchNorm2d) when stride or width changes. */
   readonly shortcut: Module;
   /** The ReLU after the sum. */
   readonly relu: ReLU;
   private branchModules: Branch | null;
-  /** Applied to the branch output before the sum; null = none (the layer gate goes here). */
-  branchGate: BranchGate | null = null;
+  private branchHooks: BranchHook[] = [];
   private readonly shortcutKey: string;
 
-  protected constructor(inPlanes: number, outPlanes: number, branch: Branch, options: ResidualBlockOptions) {
+  // Public although the class is abstract, so that the class itself can key nn's registries.
+  constructor(inPlanes: number, outPlanes: number, branch: Branch, options: ResidualBlockOptions) {
     super();
     const { stride = 1, shortcutName = 'downsample' } = options;
     this.branchModules = branch;
@@ -58,13 +74,25 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
     return this.branchModules !== null;
   }
 
+  get branchNames(): string[] {
+    return this.branchModules === null ? [] : Object.keys(this.branchModules);
+  }
+
   /** The state-key name of the shortcut ('downsample' or 'shortcut'). */
   get shortcutName(): string {
     return this.shortcutKey;
   }
 
-  /** The residual branch F(x), without the gate. */
+  /** The residual branch F(x), before the branch hooks. */
   protected abstract forwardBranch(branch: Branch, x: E.Tensor): E.Tensor;
+
+  registerBranchHook(hook: BranchHook): () => void {
+    this.branchHooks.push(hook);
+    return () => {
+      const at = this.branchHooks.indexOf(hook);
+      if (at >= 0) this.branchHooks.splice(at, 1);
+    };
+  }
 
   forward(x: E.Tensor): E.Tensor {
     const identity = this.shortcut.call(x);
@@ -72,8 +100,8 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
     // still needs, so it must not be overwritten in place.
     if (this.branch === null) return identity === x ? E.relu(x) : this.relu.call(identity);
     let out = this.forwardBranch(this.branch, x);
-    if (this.branchGate !== null) out = this.branchGate(out, this);
-    // The branch output is fresh (a BatchNorm's or the gate's), so the sum and ReLU can reuse it.
+    for (const hook of this.branchHooks) out = hook(out, this);
+    // The branch output is fresh (a BatchNorm's or a hook's), so the sum and ReLU can reuse it.
     out.add_(identity);
     return this.relu.call(out);
   }
@@ -82,11 +110,22 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
    * Removes the residual branch as a layer (docs/method.md section 4, step 7: the block is
    * replaced by its shortcut): its modules are unregistered and disposed, and forward returns relu(shortcut(x)).
    */
-  removeBranch(): void {
+  removeBranch(): Parameter[] {
     if (this.branch === null) throw new Error(`${this.kind}.removeBranch: the branch was already removed`);
+    const freed = (Object.values(this.branch) as Module[]).flatMap((module) => module.parameters());
     for (const name of Object.keys(this.branch)) this.removeModule(name);
     this.branchModules = null;
-    this.branchGate = null;
+    this.branchHooks = [];
+    return freed;
+  }
+}
+
+/** A block whose branch applies its modules in the order its record lists them, so it needs no forward of its own. */
+export abstract class ChainedBlock<Branch extends object> extends ResidualBlock<Branch> {
+  protected forwardBranch(branch: Branch, x: E.Tensor): E.Tensor {
+    let h = x;
+    for (const module of Object.values(branch) as Module[]) h = module.call(h);
+    return h;
   }
 }
 
@@ -100,33 +139,17 @@ export interface BasicBranch {
 }
 
 /** conv3x3-bn-relu-conv3x3-bn plus shortcut, relu after the sum (expansion 1). */
-export class BasicBlock extends ResidualBlock<BasicBranch> {
+export class BasicBlock extends ChainedBlock<BasicBranch> {
   static readonly expansion = 1;
 
   constructor(inPlanes: number, planes: number, options: ResidualBlockOptions = {}) {
-    const stride = options.stride ?? 1;
-    const branch: BasicBranch = {
-      conv1: conv3x3(inPlanes, planes, stride),
-      bn1: new BatchNorm2d(planes),
-      relu1: new ReLU(true),
-      conv2: conv3x3(planes, planes),
-      bn2: new BatchNorm2d(planes),
-    };
-    super(inPlanes, planes, branch, options);
-  }
-
-  protected forwardBranch(b: BasicBranch, x: E.Tensor): E.Tensor {
-    const h = b.relu1.call(b.bn1.call(b.conv1.call(x)));
-    return b.bn2.call(b.conv2.call(h));
+    const [conv1, conv2] = [conv3x3(inPlanes, planes, options.stride ?? 1), conv3x3(planes, planes)];
+    super(inPlanes, planes, { conv1, bn1: normOf(conv1), relu1: new ReLU(true), conv2, bn2: normOf(conv2) }, options);
   }
 }
 
-export interface BottleneckBranch {
-  conv1: Conv2d;
-  bn1: BatchNorm2d;
-  relu1: ReLU;
-  conv2: Conv2d;
-  bn2: BatchNorm2d;
+/** The basic branch's names (conv1 is 1x1 here), a ReLU after bn2, and a third conv-BN pair. */
+export interface BottleneckBranch extends BasicBranch {
   relu2: ReLU;
   conv3: Conv2d;
   bn3: BatchNorm2d;
@@ -136,27 +159,14 @@ export interface BottleneckBranch {
  * 1x1 (reduce) - 3x3 - 1x1 (expand x4), each followed by BN, relu after the first two and after the
  * sum. The stride sits on the 3x3 conv, as torchvision's ResNet v1.5.
  */
-export class Bottleneck extends ResidualBlock<BottleneckBranch> {
+export class Bottleneck extends ChainedBlock<BottleneckBranch> {
   static readonly expansion = 4;
 
   constructor(inPlanes: number, planes: number, options: ResidualBlockOptions = {}) {
-    const stride = options.stride ?? 1;
-    const branch: BottleneckBranch = {
-      conv1: conv1x1(inPlanes, planes),
-      bn1: new BatchNorm2d(planes),
-      relu1: new ReLU(true),
-      conv2: conv3x3(planes, planes, stride),
-      bn2: new BatchNorm2d(planes),
-      relu2: new ReLU(true),
-      conv3: conv1x1(planes, planes * Bottleneck.expansion),
-      bn3: new BatchNorm2d(planes * Bottleneck.expansion),
-    };
+    const conv1 = conv1x1(inPlanes, planes);
+    const conv2 = conv3x3(planes, planes, options.stride ?? 1);
+    const conv3 = conv1x1(planes, planes * Bottleneck.expansion);
+    const branch = { conv1, bn1: normOf(conv1), relu1: new ReLU(true), conv2, bn2: normOf(conv2), relu2: new ReLU(true), conv3, bn3: normOf(conv3) };
     super(inPlanes, planes * Bottleneck.expansion, branch, options);
-  }
-
-  protected forwardBranch(b: BottleneckBranch, x: E.Tensor): E.Tensor {
-    const h1 = b.relu1.call(b.bn1.call(b.conv1.call(x)));
-    const h2 = b.relu2.call(b.bn2.call(b.conv2.call(h1)));
-    return b.bn3.call(b.conv3.call(h2));
   }
 }

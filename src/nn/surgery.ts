@@ -4,6 +4,7 @@
 // layer kind (e.g. a gate that holds one probability per unit) needs one registerSurgery call, and no
 // change to the algorithm. No pruning algorithm lives here.
 import { BatchNorm } from './batchnorm.js';
+import { ClassRegistry, type ModuleClass } from './class-registry.js';
 import { Conv2d } from './conv.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
@@ -25,38 +26,24 @@ export interface SurgeryHandler<M extends Module> {
   readonly inputs?: SideSurgery<M>;
 }
 
-/** A module class, abstract or not (the registry key). */
-export type ModuleClass<M extends Module> = abstract new (...args: never[]) => M;
-
-const registry = new Map<ModuleClass<Module>, SurgeryHandler<Module>>();
+const registry = new ClassRegistry<SurgeryHandler<Module>>();
 
 /**
  * Registers (or replaces) the surgery of a module class; subclasses inherit it unless they register
  * their own. Returns a function that puts back what was registered before (for scoped use in tests).
  */
 export function registerSurgery<M extends Module>(kind: ModuleClass<M>, handler: SurgeryHandler<M>): () => void {
-  const previous = registry.get(kind);
   // Sound: surgeryFor only hands this handler modules that are instances of `kind`.
-  registry.set(kind, handler as unknown as SurgeryHandler<Module>);
-  return () => {
-    if (previous === undefined) registry.delete(kind);
-    else registry.set(kind, previous);
-  };
+  return registry.register(kind, handler as unknown as SurgeryHandler<Module>);
 }
 
 /** The handler for a module, found through its class chain, or undefined. */
-export function surgeryFor(module: Module): SurgeryHandler<Module> | undefined {
-  for (let proto: unknown = Object.getPrototypeOf(module); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    const handler = registry.get((proto as { constructor: ModuleClass<Module> }).constructor);
-    if (handler !== undefined) return handler;
-  }
-  return undefined;
-}
+export const surgeryFor = (module: Module): SurgeryHandler<Module> | undefined => registry.lookup(module);
 
 function sideOf(module: Module, side: Side): SideSurgery<Module> {
   const handler = surgeryFor(module)?.[side];
   if (handler === undefined) {
-    const known = [...registry.entries()].filter(([, h]) => h[side] !== undefined).map(([kind]) => kind.name);
+    const known = registry.kinds((h) => h[side] !== undefined);
     throw new Error(
       `no '${side}' surgery is registered for ${module.kind} (registered: ${known.join(', ')}); ` +
         'register one with registerSurgery(TheClass, { outputs, inputs })',

@@ -1,5 +1,5 @@
-// The export IR on networks the zoo does not cover: channel scales still attached to layers (folded
-// into the exported weights), a BatchNorm that cannot be folded (exported as its own op in ONNX and
+// The export IR on networks the zoo does not cover: channel scales still attached to layers (read
+// through the layers' effective parameters into the exported weights), a BatchNorm that cannot be folded (exported as its own op in ONNX and
 // TF.js), and an operator export has no rule for (a clear error naming it and its module).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import * as E from '../../src/engine/index.js';
 import { createModel } from '../../src/models/index.js';
-import { BatchNorm2d, Conv2d, Flatten, Linear, Module, ReLU, Sequential } from '../../src/nn/index.js';
+import { BatchNorm2d, Conv2d, Flatten, Linear, Module, ReLU, Sequential, scaleChannels } from '../../src/nn/index.js';
 import { catrainLogits, exportGraph, irFromModule, maxAbsDifference, UnsupportedExportError, writeOnnx, writeTfjs, type ExportContract, type PixelBatch } from '../../src/export/index.js';
 
 const contract = (model: string, inputShape: number[]): ExportContract => ({ model, inputShape, dataset: 'mnist', mean: [0.1307], std: [0.3081], classNames: [] });
@@ -33,7 +33,7 @@ async function tfjsOutput(model: Module, c: ExportContract, pixels: PixelBatch):
   return out;
 }
 
-test('input scales left on a conv and a linear layer are folded into the exported weights', async () => {
+test('input channel scales left on a conv and a linear layer are folded into the exported weights', async () => {
   E.manualSeed(5);
   const model = createModel('lenet5');
   const c = contract('lenet5', [1, 28, 28]);
@@ -41,8 +41,7 @@ test('input scales left on a conv and a linear layer are folded into the exporte
   const plain = catrainLogits(model, pixels, c);
   const convScale = E.rand([6]).add(0.5);
   const linearScale = E.rand([400]).add(0.5);
-  (model.getSubmodule('3') as Conv2d).inputScale = () => convScale;
-  (model.getSubmodule('7') as Linear).inputScale = () => linearScale;
+  const unscale = [scaleChannels(model.getSubmodule('3'), 'inputs', () => convScale), scaleChannels(model.getSubmodule('7'), 'inputs', () => linearScale)];
   try {
     const expected = catrainLogits(model, pixels, c);
     assert.ok(maxAbsDifference(plain, expected) > 1e-3, 'the scales change the output');
@@ -50,6 +49,7 @@ test('input scales left on a conv and a linear layer are folded into the exporte
     assert.ok(maxAbsDifference(onnx, expected) <= 1e-4);
     assert.ok(maxAbsDifference(await tfjsOutput(model, c, pixels), expected) <= 1e-4);
   } finally {
+    for (const remove of unscale) remove();
     model.dispose();
     convScale.dispose();
     linearScale.dispose();

@@ -1,10 +1,10 @@
-// Residual blocks: torchvision names, removeBranch makes the block relu(shortcut(x)), and a branch gate
-// sits between the branch output and the sum.
+// Residual blocks: torchvision names, removeBranch makes the block relu(shortcut(x)), a branch hook
+// sits between the branch output and the sum, and nn's residual registry finds blocks by class.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import * as E from '../../src/engine/index.js';
-import { BasicBlock, Bottleneck, Identity, Sequential, type ResidualBlock } from '../../src/nn/index.js';
+import { BasicBlock, Bottleneck, Identity, Module, Sequential, registerResidual, residualOf, type BranchHook, type Residual, type ResidualBlock } from '../../src/nn/index.js';
 import { assertClose } from '../helpers/check.js';
 
 const blocks: [string, () => ResidualBlock, number[]][] = [
@@ -22,16 +22,18 @@ for (const [name, make, shape] of blocks) {
       const x = E.randn(shape);
       const expected = E.relu(block.shortcut.call(x));
       // A gate of 0 on the branch already gives the removed block's output (docs/method.md section 5).
-      block.branchGate = (out) => out.mul(0);
+      const removeZero = block.registerBranchHook((out) => out.mul(0));
       assertClose(block.call(x), expected, { atol: 1e-6 }, 'gate 0');
-      block.branchGate = (out) => out.mul(1);
+      removeZero();
+      const removeOne = block.registerBranchHook((out) => out.mul(1));
       const gatedOne = block.call(x);
-      block.branchGate = null;
+      removeOne();
       assertClose(gatedOne, block.call(x), { atol: 0 }, 'gate 1 is the plain block');
       const tensorsBefore = E.memory().tensors;
       const branchTensors = block.namedParameters().length + block.namedBuffers().length - [...block.shortcut.parameters(), ...block.shortcut.namedBuffers()].length;
-      block.removeBranch();
+      const freed = block.removeBranch();
       assert.equal(E.memory().tensors, tensorsBefore - branchTensors, 'the branch weights were freed');
+      assert.ok(freed.length > 0 && freed.every((p) => p.isDisposed), 'it returns the parameters it freed');
       assert.equal(block.branch, null);
       assertClose(block.call(x), expected, { atol: 1e-6 }, 'removed branch');
       assert.ok([...block.stateDict().keys()].every((k) => k.startsWith(`${block.shortcutName}.`)), 'only shortcut keys remain');
@@ -54,4 +56,53 @@ test('block layout: torchvision names, shortcut kinds, stride on the 3x3 conv of
   assert.match(bottle.toString(), /\(downsample\): Sequential\(\n {4}\(0\): Conv2d\(64, 256, kernel_size=1, stride=2, bias=false\)\n {4}\(1\): BatchNorm2d\(256\)\n {2}\)/);
   basic.dispose();
   bottle.dispose();
+});
+
+test('residualOf sees a block through its class; a block of another shape joins with one registerResidual call', () => {
+  const basic = new BasicBlock(4, 8, { stride: 2, shortcutName: 'shortcut' });
+  const view = residualOf(basic);
+  assert.deepEqual(view?.branchNames, ['conv1', 'bn1', 'relu1', 'conv2', 'bn2']);
+  assert.equal(view?.shortcutName, 'shortcut');
+  assert.equal(residualOf(new Identity()), undefined, 'an identity is no residual block');
+
+  /** y = x + scale * x, with a branch that is one parameter rather than modules. */
+  class ScaledSkip extends Module {
+    readonly gain = this.registerParameter('gain', E.ones([]));
+    readonly branchHooks: BranchHook[] = [];
+    removed = false;
+    forward(x: E.Tensor): E.Tensor {
+      if (this.removed) return x;
+      let branch = x.mul(this.gain.value);
+      for (const hook of this.branchHooks) branch = hook(branch, this);
+      return branch.add(x);
+    }
+  }
+  const skip = new ScaledSkip();
+  const undo = registerResidual(ScaledSkip, (m): Residual => ({
+    branchNames: m.removed ? [] : ['gain'],
+    shortcutName: '',
+    removeBranch: () => {
+      m.removed = true;
+      return [m.gain];
+    },
+    registerBranchHook: (hook) => {
+      m.branchHooks.push(hook);
+      return () => m.branchHooks.splice(m.branchHooks.indexOf(hook), 1);
+    },
+  }));
+  E.scope(() => {
+    const residual = residualOf(skip);
+    assert.ok(residual !== undefined);
+    const x = E.full([3], 2, { dtype: 'float32' });
+    const unhook = residual.registerBranchHook((out) => out.mul(0));
+    assert.deepEqual(Array.from(skip.call(x).data() as Float32Array), [2, 2, 2], 'the hook zeroes the branch');
+    unhook();
+    assert.deepEqual(Array.from(skip.call(x).data() as Float32Array), [4, 4, 4]);
+    assert.deepEqual(residual.removeBranch(), [skip.gain]);
+    assert.deepEqual(residualOf(skip)?.branchNames, []);
+  });
+  undo();
+  assert.equal(residualOf(skip), undefined, 'unregistering leaves no trace for the other tests');
+  skip.dispose();
+  basic.dispose();
 });

@@ -4,7 +4,7 @@
 // graph stays acyclic. Which module an op belongs to is known from the parameters and buffers it
 // reads, which are registered as named values before the forward runs.
 import * as E from '../engine/index.js';
-import type { Module } from '../nn/index.js';
+import type { Module } from './module.js';
 
 /** A tensor value seen during the trace. */
 export interface TracedValue {
