@@ -60,7 +60,7 @@ const SHORTER: Readonly<Record<string, readonly string[]>> = {
 export const AS_WRITTEN: ReadonlyMap<string, string> = new Map([
   [
     'npx catrain sweep --model lenet300 --data mnist --targets 0.3,0.5,0.7 --subset 0.2 --epochs 3 --out sweeps/l300',
-    "the README's next commands ask recommend for a pilot with 95% accuracy, which these pilots reach (15 s on 2 cores)",
+    "the README's next commands ask recommend for a pilot with 95% accuracy, which these pilots reach (15-20 s)",
   ],
 ]);
 
