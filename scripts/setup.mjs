@@ -81,7 +81,7 @@ function buildNative() {
 
 function buildTypeScript() {
   log('compiling TypeScript');
-  run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')]);
+  run(process.execPath, [path.join(root, 'scripts', 'build-ts.mjs')]);
 }
 
 checkNode();

@@ -9,7 +9,8 @@ export class ExportOutputError extends Error {
   override name = 'ExportOutputError';
 }
 
-const temporaryName = (target: string): string => `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+// Resolved, so that a folder given as `web/` gets its temporary beside it, not inside it.
+const temporaryName = (target: string): string => `${path.resolve(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
 
 function checkTarget(target: string, overwrite: boolean): void {
   const parent = path.dirname(path.resolve(target));

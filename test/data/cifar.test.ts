@@ -3,11 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadCifar10, loadCifar100 } from '../../src/data/cifar.js';
+import { CIFAR10_DIR as REAL_CIFAR10 } from '../helpers/shared-data.js';
 
-// The shared data sit beside the repository (../shared); this file runs from dist/test/data.
-const REAL_CIFAR10 = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cifar-10-batches-bin');
 const dir = mkdtempSync(path.join(tmpdir(), 'catrain-cifar-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,9 +1,6 @@
 // Finished run directories made without training, for the export tests: a zoo model with random
 // weights (BatchNorm statistics and affine terms made non-trivial, so folding them is tested), a
 // synthetic pruning history replayed on it, written by the same writers the trainer uses.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as E from '../../src/engine/index.js';
 import { buildStructureGraph, describeArchitecture, replayHistory, type PruneEvent } from '../../src/cat/index.js';
 import { loadDataset } from '../../src/data/index.js';
@@ -13,10 +10,7 @@ import { pixelBatch, type PixelBatch } from '../../src/export/index.js';
 import { RunDirectory } from '../../src/train/run-dir.js';
 import { catConfig } from '../helpers/run-config.js';
 
-/** ../shared/data/cifar-10-batches-bin beside the repository, found from this file (dist/test/export). */
-export const CIFAR10_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cifar-10-batches-bin');
-export const HAVE_CIFAR10 = existsSync(path.join(CIFAR10_DIR, 'test_batch.bin'));
-export const NO_CIFAR10 = HAVE_CIFAR10 ? false : `CIFAR-10 test batch not found at ${CIFAR10_DIR}`;
+export { CIFAR10_DIR, HAVE_CIFAR10, NO_CIFAR10 } from '../helpers/shared-data.js';
 
 /** ResNet-20 with block layer2.1 removed and units pruned in three blocks, at two steps. */
 export const RESNET20_HISTORY: PruneEvent[] = [

@@ -1,0 +1,138 @@
+// What the docs test does with each command of the docs. It runs every `npx catrain` command, in the
+// order the docs give them (later ones read the runs earlier ones wrote), with the reader's
+// placeholders replaced by test data and options appended that shorten long runs. Every other
+// command is listed here with the reason it is not run. A command that is neither run nor listed is
+// a problem, and so is a listing that no doc has any more: the docs cannot drift from the test.
+import path from 'node:path';
+import type { DocCommand } from './extract.js';
+
+/** The commands the test does not run, by their text (as DocCommand.text writes it), with the reason. */
+export const NOT_RUN: ReadonlyMap<string, string> = new Map([
+  ['npm run demo', 'a setup command: it installs, builds and trains for a minute; demo.test.ts runs the commands it prints'],
+  ['npm test', 'a setup command: it is what runs this test, and CI runs it on a fresh clone'],
+  [
+    'node dist/bench/export/reference.js --run RUN --out /tmp/export-check --count 500',
+    'a bench: 500 images through catrain, onnxruntime and TF.js take a minute; test/export checks the same agreement on 32 images',
+  ],
+  ['/usr/bin/python3 bench/export/check_torch.py /tmp/export-check', 'needs PyTorch for Python (Debian python3-torch), which the setup does not install'],
+  ['npm ci && npm run build:ts', 'reinstalls node_modules and rebuilds dist/, which `npm test` has just done through scripts/setup.mjs'],
+  ['LIBTORCH=/path/to/torch bash scripts/gpu-test.sh', 'needs an NVIDIA GPU and a CUDA libtorch'],
+  [
+    'mkdir -p /tmp/nb && xz -dc .carry/node.xz > /tmp/nb/node && chmod +x /tmp/nb/node && PATH=/tmp/nb:$PATH bash scripts/gpu-test.sh 2>&1 | tee $OUT/gpu.log',
+    'the GPU suite on a GPU machine, with a Node binary carried there',
+  ],
+  [
+    'bash bench/cifar-quick.sh ../shared/data/cifar-10-batches-bin SEED 15',
+    'a benchmark: ResNet-20 trained for 15 epochs by catrain and then by PyTorch for Python (not installed), hours on a CPU',
+  ],
+]);
+
+export interface TestData {
+  /** The folder the commands run in: their relative paths land there. */
+  work: string;
+  /** A CIFAR-10 folder in the binary format. */
+  cifar10: string;
+}
+
+/** What the docs write for a reader's own data or paths, and what the test puts there. */
+const PLACEHOLDERS: [RegExp, (data: TestData, match: RegExpExecArray) => string][] = [
+  [/^cifar10:(DIR|\/path\/to\/.*)$/, (data) => `cifar10:${data.cifar10}`],
+  // docs/export.md's run stands for any finished CAT run of ResNet-20 on CIFAR-10, as the README's
+  // runs/half is (README.md runs first).
+  [/^runs\/r20-cat$/, () => 'runs/half'],
+  // Scratch paths go into the work folder, which the test removes.
+  [/^\/tmp\/(.+)$/, (data, match) => path.join(data.work, 'tmp', match[1] as string)],
+];
+
+/**
+ * Options appended by subcommand. Commander keeps the last value of an option, so these override
+ * the docs' own. Two epochs: the gates start to move after the first (--gate-warmup-epochs 1).
+ */
+const SHORTER: Readonly<Record<string, readonly string[]>> = {
+  train: ['--epochs', '2', '--train-subset', '256'],
+  sweep: ['--subset', '0.005', '--epochs', '1'],
+  'bench train': ['--steps', '2', '--warmup', '1'],
+  // The default port may be taken; the server prints the URL it got.
+  dashboard: ['--port', '0'],
+};
+
+/** Commands run as written although SHORTER has a rule for their subcommand, with the reason. */
+export const AS_WRITTEN: ReadonlyMap<string, string> = new Map([
+  [
+    'npx catrain sweep --model lenet300 --data mnist --targets 0.3,0.5,0.7 --subset 0.2 --epochs 3 --out sweeps/l300',
+    "the README's next commands ask recommend for a pilot with 95% accuracy, which these pilots reach (15-20 s)",
+  ],
+]);
+
+/** Subcommands that serve until stopped: started, fetched once and stopped. */
+const SERVERS = new Set(['dashboard']);
+
+/** Words that need a shell to mean what they say: the test runs commands without one. */
+const SHELL_SYNTAX = /^(&&|\|\|?|;|&)$|^\d*[<>]|\$/;
+
+export interface Step {
+  command: DocCommand;
+  /** What the test runs: the command with its placeholders replaced and shortening options appended. */
+  argv: string[];
+  server: boolean;
+  /** Why it runs without the shortening options of its subcommand, if it does. */
+  asWritten?: string;
+}
+
+export interface Plan {
+  steps: Step[];
+  /** The commands found in the NOT_RUN listing. */
+  listed: { command: DocCommand; reason: string }[];
+  problems: string[];
+}
+
+export const where = (command: DocCommand): string => `${command.file}:${command.line}: ${command.text}`;
+
+export const isCatrain = (command: DocCommand): boolean => command.words[0] === 'npx' && command.words[1] === 'catrain';
+
+/** The subcommand of an `npx catrain` command: its words up to the first option (`bench train`). */
+export function subcommand(command: DocCommand): string[] {
+  const rest = command.words.slice(2);
+  const end = rest.findIndex((word) => word.startsWith('-'));
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+function replacePlaceholder(word: string, data: TestData): string {
+  for (const [pattern, replace] of PLACEHOLDERS) {
+    const match = pattern.exec(word);
+    if (match !== null) return replace(data, match);
+  }
+  return word;
+}
+
+/** The lists a plan follows: the test's own, or others for the test of the check itself. */
+export interface Listings {
+  notRun: ReadonlyMap<string, string>;
+  asWritten: ReadonlyMap<string, string>;
+}
+
+export function plan(commands: readonly DocCommand[], data: TestData, { notRun, asWritten }: Listings = { notRun: NOT_RUN, asWritten: AS_WRITTEN }): Plan {
+  const texts = new Set(commands.map((c) => c.text));
+  const problems = [...notRun.keys(), ...asWritten.keys()]
+    .filter((text) => !texts.has(text))
+    .map((text) => `listed in test/docs/plan.ts, but no doc has it any more: ${text}`);
+  const steps: Step[] = [];
+  const listed: Plan['listed'] = [];
+  for (const command of commands) {
+    const reason = notRun.get(command.text);
+    if (reason !== undefined) {
+      listed.push({ command, reason });
+    } else if (!isCatrain(command)) {
+      problems.push(`${where(command)}\n    neither run by the docs test nor listed in NOT_RUN (test/docs/plan.ts) with a reason`);
+    } else if (command.words.some((word) => SHELL_SYNTAX.test(word))) {
+      problems.push(`${where(command)}\n    needs a shell, which the docs test does not run commands through: list it in NOT_RUN or split it`);
+    } else {
+      const name = subcommand(command).join(' ');
+      const why = asWritten.get(command.text);
+      const extra = why === undefined ? (SHORTER[name] ?? []) : [];
+      const argv = [...command.words.map((word) => replacePlaceholder(word, data)), ...extra];
+      steps.push({ command, argv, server: SERVERS.has(name), ...(why === undefined ? {} : { asWritten: why }) });
+    }
+  }
+  return { steps, listed, problems };
+}
