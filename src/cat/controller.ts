@@ -120,13 +120,16 @@ export class CatController {
     return this.multipliers.sampledBlock(block);
   }
 
+  /** After backward: the gate gradients of this step, to be averaged in place across workers. */
+  stepGradients(): E.Tensor[] {
+    return this.sampledThisStep ? this.multipliers.stepGradients() : [];
+  }
+
   /**
-   * After backward and the weight step: updates theta, adjusts gamma toward a budget, and removes
-   * what meets the pruning conditions. `blockGradients` replaces the linearised estimate of some
-   * layer gates (the two-point estimator). `rateFactor` scales the gate step: the trainer passes the
-   * weights' learning rate over its peak, so the gate steps shrink as the weights' do and the noisy
-   * thetas settle at 0 or 1 (a constant step keeps them wandering; stochastic approximation needs a
-   * vanishing step). Returns the structural changes made.
+   * After backward and the weight step: updates theta, steers gamma toward a budget, removes what
+   * meets the pruning conditions, and returns the changes. `blockGradients` replaces the linearised
+   * estimate of some layer gates (two-point). `rateFactor` (the weights' rate over its peak) shrinks
+   * the gate step as the weights' does, so the noisy thetas settle at 0 or 1.
    */
   endStep(step: number, follower?: SurgeryFollower, blockGradients?: ReadonlyMap<string, number>, rateFactor = 1): readonly PruneEvent[] {
     if (!this.sampledThisStep) return [];

@@ -167,6 +167,18 @@ export class GateMultipliers {
     return { units, blocks };
   }
 
+  /**
+   * The gradients dL/ds of this step's multipliers, as tensors sharing their storage: a run that
+   * averages across workers sums them in place before gradients() reads them.
+   */
+  stepGradients(): E.Tensor[] {
+    if (this.current === null) return [];
+    return [...this.current.units.values(), ...this.current.blocks.values()].flatMap((s) => {
+      const grad = s.grad;
+      return grad === null ? [] : [grad];
+    });
+  }
+
   /** Ends the step: the multipliers belong to the step's scope, which frees them. */
   clear(): void {
     this.current = null;

@@ -4,7 +4,7 @@ import { CatStateError } from '../cat/index.js';
 import { SweepError, SweepFileError } from '../sweep/index.js';
 import { NonFiniteLossError, RunDirectoryError } from '../train/index.js';
 
-export type CliErrorCode = 'BAD_ARGUMENT' | 'BAD_DATA' | 'RUN_DIR' | 'DIVERGED' | 'INTERRUPTED' | 'ENVIRONMENT';
+export type CliErrorCode = 'BAD_ARGUMENT' | 'BAD_DATA' | 'RUN_DIR' | 'DIVERGED' | 'INTERRUPTED' | 'ENVIRONMENT' | 'WORKERS';
 
 export class CliError extends Error {
   constructor(

@@ -17,6 +17,22 @@ export interface BatchSettings {
   augment: AugmentOptions | null;
   normalization: Normalization;
   layout: Layout;
+  /**
+   * Data-parallel training: this process makes only its part `index` of `count` of every batch (the
+   * batches themselves, their order and their augmentation are those of the whole run); null: all.
+   */
+  shard: Shard | null;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Where part `shard.index` of a batch of `size` images starts and ends: as even as whole images allow. */
+export function shardRange(size: number, shard: Shard | null): { from: number; to: number } {
+  if (shard === null) return { from: 0, to: size };
+  return { from: Math.floor((shard.index * size) / shard.count), to: Math.floor(((shard.index + 1) * size) / shard.count) };
 }
 
 /** One prepared batch: float32 images and int64 labels, ready for `E.tensor(batch.images, { shape: batch.shape })`. */
@@ -24,8 +40,10 @@ export interface Batch {
   epoch: number;
   /** Position within the epoch, 0-based. */
   index: number;
-  /** Images in this batch (the last one may be short unless dropLast). */
+  /** Images in this batch (the last one may be short unless dropLast); with a shard, in this part of it. */
   size: number;
+  /** Images in the whole batch, over every shard. */
+  batchSize: number;
   /** [size, C, H, W] for 'nchw', [size, H, W, C] for 'nhwc'. */
   shape: [number, number, number, number];
   layout: Layout;
@@ -80,19 +98,25 @@ export class BatchMaker {
     const { batchSize, augment, layout, seed } = this.settings;
     const { images, labels, count, height, width, channels } = this.data;
     const start = index * batchSize;
-    const size = Math.min(batchSize, count - start);
-    const order = this.order(epoch).subarray(start, start + size);
+    const whole = Math.min(batchSize, count - start);
+    const order = this.order(epoch).subarray(start, start + whole);
+    const { from, to } = shardRange(whole, this.settings.shard);
+    const size = to - from;
     const imageBytes = height * width * channels;
     const out = new Float32Array(size * imageBytes);
     const outLabels = new BigInt64Array(size);
     const rng = new Rng(hashSeed(seed, STREAM.augment, epoch, index));
     const geometry = { height, width, channels };
-    for (let i = 0; i < size; i++) {
+    // Every image of the batch draws its augmentation, in order, so a shard's images get the draws
+    // they get in an unsharded run.
+    for (let i = 0; i < to; i++) {
+      const draw = drawAugment(rng, augment);
+      if (i < from) continue;
       const item = order[i] as number;
-      transformImage(images, item * imageBytes, geometry, drawAugment(rng, augment), this.table, out, i, layout);
-      outLabels[i] = BigInt(labels[item] as number);
+      transformImage(images, item * imageBytes, geometry, draw, this.table, out, i - from, layout);
+      outLabels[i - from] = BigInt(labels[item] as number);
     }
     const shape: Batch['shape'] = layout === 'nchw' ? [size, channels, height, width] : [size, height, width, channels];
-    return { epoch, index, size, shape, layout, images: out, labels: outLabels };
+    return { epoch, index, size, batchSize: whole, shape, layout, images: out, labels: outLabels };
   }
 }

@@ -10,6 +10,6 @@ export {
   NORMALIZATION, STANDARD_AUGMENT, normalizationFor, normalizationTable, drawAugment, transformImage,
   type Normalization, type AugmentOptions, type AugmentDraw, type Layout, type ImageGeometry,
 } from './augment.js';
-export { BatchMaker, epochOrder, batchesPerEpoch, type Batch, type BatchSettings, type DatasetArrays } from './batcher.js';
+export { BatchMaker, epochOrder, batchesPerEpoch, shardRange, type Batch, type BatchSettings, type DatasetArrays, type Shard } from './batcher.js';
 export { DataLoader, WorkerPool, type DataLoaderOptions, type EpochOptions } from './loader.js';
 export { Rng, hashSeed, STREAM } from './rng.js';

@@ -11,7 +11,7 @@
 // strides (isContiguous('channels_last') is true), so convolutions take it without a copy.
 import { Worker } from 'node:worker_threads';
 import { normalizationFor, STANDARD_AUGMENT, type AugmentOptions, type Layout, type Normalization } from './augment.js';
-import { BatchMaker, type Batch, type BatchSettings, type DatasetArrays } from './batcher.js';
+import { BatchMaker, type Batch, type BatchSettings, type DatasetArrays, type Shard } from './batcher.js';
 import type { ImageDataset } from './dataset.js';
 import type { WorkerInit, WorkerReply, WorkerTask } from './loader-worker.js';
 
@@ -33,6 +33,8 @@ export interface DataLoaderOptions {
   prefetch?: number;
   /** 'nchw' (default) or 'nhwc' (channels last, see the note at the top of this file). */
   layout?: Layout;
+  /** Data-parallel training: make only this part of every batch (default: all of it). */
+  shard?: Shard;
 }
 
 export interface EpochOptions {
@@ -52,6 +54,12 @@ function resolveSettings(dataset: ImageDataset, options: DataLoaderOptions): Bat
     ? normalizationFor('', dataset.channels)
     : options.normalize === true || options.normalize === undefined ? normalizationFor(dataset.name, dataset.channels) : options.normalize;
   const layout = options.layout ?? 'nchw';
+  const shard = options.shard ?? null;
+  if (shard !== null) {
+    checkInteger('shard.count', shard.count, 1);
+    if (!Number.isSafeInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) throw new RangeError(`DataLoader: shard.index is ${shard.index}, expected an integer in [0, ${shard.count})`);
+    if (checkInteger('batchSize', options.batchSize, 1) < shard.count) throw new RangeError(`DataLoader: a batch of ${options.batchSize} cannot be split into ${shard.count} shards; use a batch of at least ${shard.count}`);
+  }
   if (layout !== 'nchw' && layout !== 'nhwc') throw new RangeError(`DataLoader: layout is '${String(layout)}', expected 'nchw' or 'nhwc'`);
   return {
     batchSize: checkInteger('batchSize', options.batchSize, 1),
@@ -61,6 +69,7 @@ function resolveSettings(dataset: ImageDataset, options: DataLoaderOptions): Bat
     augment,
     normalization,
     layout,
+    shard: shard === null ? null : { index: shard.index, count: shard.count },
   };
 }
 

@@ -1,6 +1,6 @@
 // Training: runs, trainers, the optimiser, schedules, checkpoints and run directories.
 export { trainRun, resumeRun, type NetworkSpec, type TrainRunOptions, type TrainRunResult } from './run.js';
-export type { TrainingMethod, MethodKind, MethodContext, MethodOutcome, StepHooks, StepContext, BackwardContext } from './method.js';
+export type { TrainingMethod, MethodKind, MethodContext, MethodOutcome, StepHooks, StepContext, BackwardContext, StepEstimates, WorkerRole } from './method.js';
 export { methodFor } from './methods/index.js';
 export { DEFAULT_CONFIG, configProblems, checkedConfig, withConfigDefaults, ConfigError, type TrainConfig, type ScheduleName } from './config.js';
 export { Trainer, evaluateModel, batchToTensors, type TrainerOptions, type TrainableModel, type BatchSource, type HostBatch } from './trainer.js';

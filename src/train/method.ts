@@ -7,6 +7,7 @@
 import type * as E from '../engine/index.js';
 import type { Module } from '../nn/index.js';
 import type { Callback } from './callback.js';
+import type { EvalMetrics } from './metrics.js';
 import type { LrSchedule } from './schedule.js';
 import type { Sgd } from './sgd.js';
 
@@ -22,18 +23,39 @@ export interface StepContext {
 
 /** A step after backward: the gradients are in place and the loss is finite. */
 export interface BackwardContext extends StepContext {
+  /** The mean loss over this process's examples. */
   readonly loss: number;
+  /** Correct top-1 predictions among them. */
+  readonly correct: number;
+}
+
+/**
+ * What a method estimates per step besides the weights' gradients, for a run that averages across
+ * workers (CAT: the gate gradients g_k). The run scales and sums them in place with the gradients.
+ */
+export interface StepEstimates {
+  /** Tensors averaged in place (gradients of the step's gate multipliers, say). */
+  tensors: E.Tensor[];
+  /** Plain numbers averaged alike; the run hands the averages back through `set`. */
+  numbers: number[];
+  set(averaged: number[]): void;
 }
 
 export interface StepHooks {
   /** Before the forward (e.g. draw this step's gates). */
   beforeForward?(ctx: StepContext): void;
-  /** After backward, before the weight update: the gradients may be read, replaced or added to. */
-  afterBackward?(ctx: BackwardContext): void;
+  /**
+   * After backward, before the weight update: the gradients may be read, replaced or added to.
+   * Returning false skips this step's update (the trainer then zeroes the gradients and calls
+   * discardStep), as every worker must when any of them cannot step.
+   */
+  afterBackward?(ctx: BackwardContext): boolean | void;
   /** After the weight update. */
   afterUpdate?(ctx: BackwardContext): void;
-  /** The step's loss was not finite and its update is skipped: drop what beforeForward prepared. */
+  /** The step's update is skipped (a loss that is not finite): drop what beforeForward prepared. */
   discardStep?(): void;
+  /** This step's estimates to average across workers (after afterBackward, before afterUpdate). */
+  estimates?(): StepEstimates | undefined;
 }
 
 /** What a finished run records of its method: summary.json's fields, and architecture.json whole. */
@@ -71,6 +93,8 @@ export interface TrainingMethod<State = unknown> extends StepHooks {
   finish(step: number): { changed: boolean };
   /** What summary.json and architecture.json record, once finish() ran. */
   outcome(): MethodOutcome;
+  /** Evaluation of this worker's part of the test set made whole (data-parallel runs). */
+  mergeEvaluation?(metrics: EvalMetrics): EvalMetrics;
   dispose(): void;
 }
 
@@ -87,6 +111,17 @@ export interface MethodContext {
   stepsPerEpoch: number;
   totalSteps: number;
   device: E.Device;
+}
+
+/**
+ * How this process takes part in a run that several workers train together (src/distributed): its
+ * part of every batch, whether it is the one that writes the run directory, and how the config's
+ * method is wrapped to train in step with the others.
+ */
+export interface WorkerRole {
+  shard: { index: number; count: number };
+  writes: boolean;
+  wrap(method: TrainingMethod, context: MethodContext): TrainingMethod;
 }
 
 /**

@@ -16,7 +16,8 @@ export interface Restored {
   state: unknown;
 }
 
-export function restoreRun(parts: RunParts, out: RunDirectory, inputShape: readonly number[], kind: MethodKind<unknown>): Restored {
+/** Restores a run from its checkpoint; `tidy` also clears what the interrupted process left (the writer only). */
+export function restoreRun(parts: RunParts, out: RunDirectory, inputShape: readonly number[], kind: MethodKind<unknown>, tidy = true): Restored {
   const checkpoint = loadCheckpoint<TrainConfig>(out.file('checkpoint'));
   try {
     const saved = methodStateOf(checkpoint, kind.key);
@@ -31,8 +32,10 @@ export function restoreRun(parts: RunParts, out: RunDirectory, inputShape: reado
     const byName = new Map([...parameterNames(parts.model)].map(([param, name]) => [name, param] as const));
     parts.optimizer.loadStateDict(checkpoint.optimizer, byName);
     E.setRngState(checkpoint.rngState);
-    out.removeTemporaries();
-    out.trimLog(checkpoint.position.epoch);
+    if (tidy) {
+      out.removeTemporaries();
+      out.trimLog(checkpoint.position.epoch);
+    }
     return { position: checkpoint.position, state };
   } finally {
     E.disposeAll([checkpoint.model, checkpoint.optimizer, checkpoint.rngState]);

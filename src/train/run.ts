@@ -13,7 +13,7 @@ import { ProgressBar } from './callbacks/progress-bar.js';
 import { saveCheckpoint, type RunPosition } from './checkpoint.js';
 import { checkedConfig, type TrainConfig } from './config.js';
 import type { EvalMetrics } from './metrics.js';
-import type { MethodKind, TrainingMethod } from './method.js';
+import type { MethodContext, MethodKind, TrainingMethod, WorkerRole } from './method.js';
 import { methodFor } from './methods/index.js';
 import { restoreRun, type Restored } from './restore.js';
 import { RunDirectory, RunDirectoryError } from './run-dir.js';
@@ -43,6 +43,8 @@ export interface TrainRunOptions {
   network?: NetworkSpec;
   /** Builds the trainer, e.g. a Trainer subclass with its own trainStep; the default is Trainer. */
   makeTrainer?: (options: TrainerOptions) => Trainer;
+  /** This process is one worker of a data-parallel run (src/distributed); only the writer touches `outDir`. */
+  worker?: WorkerRole;
 }
 
 export interface TrainRunResult {
@@ -67,9 +69,9 @@ export function trainRun(config: TrainConfig | null, outDir: string, options: Tr
 }
 
 /** The run's config: the saved one when resuming (refusing a given one that differs), else the given one, checked. */
-function runConfig(out: RunDirectory, given: TrainConfig | null, resume: boolean): TrainConfig {
+function runConfig(out: RunDirectory, given: TrainConfig | null, resume: boolean, writes: boolean): TrainConfig {
   if (!resume) {
-    out.checkFresh();
+    if (writes) out.checkFresh();
     return checkedConfig(given as TrainConfig);
   }
   const saved = out.readConfig();
@@ -85,21 +87,24 @@ async function train(given: TrainConfig | null, outDir: string, options: TrainRu
   // A run that failed before its first checkpoint is started again from its saved settings.
   const resume = resumeAsked && !out.isUnstarted;
   if (resume && !out.hasCheckpoint) throw new RunDirectoryError(`${outDir} has no checkpoint to resume from`);
-  const config = runConfig(out, given, resumeAsked);
+  const writes = options.worker?.writes ?? true;
+  const config = runConfig(out, given, resumeAsked, writes);
   // Data and model are built before anything is written, so a corrupt dataset or a bad setting
   // leaves no half-made run directory behind.
-  const parts = buildRun(config, options.datasets, options.network?.module);
+  const parts = buildRun(config, options.datasets, options.network?.module, options.worker?.shard);
   const kind: MethodKind<unknown> = methodFor(config);
   let method: TrainingMethod | null = null;
   const started = performance.now();
   try {
-    if (!resume) {
+    if (!resume && writes) {
       out.createFresh();
       out.writeJson('config', config);
     }
     const inputShape = options.network?.inputShape ?? [parts.dataset.train.channels, parts.dataset.train.height, parts.dataset.train.width];
-    const restored = resume ? restoreRun(parts, out, inputShape, kind) : undefined;
-    method = createMethod(kind, parts, inputShape, restored);
+    const restored = resume ? restoreRun(parts, out, inputShape, kind, writes) : undefined;
+    const context = methodContext(parts, inputShape);
+    method = kind.create(context, restored?.state);
+    if (options.worker !== undefined) method = options.worker.wrap(method, context);
     return await trainWith(method, kind, parts, out, options, restored, started);
   } finally {
     method?.dispose();
@@ -109,10 +114,10 @@ async function train(given: TrainConfig | null, outDir: string, options: TrainRu
   }
 }
 
-function createMethod(kind: MethodKind<unknown>, parts: RunParts, inputShape: readonly number[], restored: Restored | undefined): TrainingMethod {
+function methodContext(parts: RunParts, inputShape: readonly number[]): MethodContext {
   const stepsPerEpoch = parts.train.batchesPerEpoch;
   const { config, model, optimizer, schedule, dataset } = parts;
-  const context = {
+  return {
     model,
     inputShape,
     modelName: config.model,
@@ -124,7 +129,6 @@ function createMethod(kind: MethodKind<unknown>, parts: RunParts, inputShape: re
     totalSteps: stepsPerEpoch * config.epochs,
     device: E.checkDevice(config.device),
   };
-  return kind.create(context, restored?.state);
 }
 
 async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, parts: RunParts, out: RunDirectory, options: TrainRunOptions, restored: Restored | undefined, started: number): Promise<TrainRunResult> {
@@ -143,11 +147,11 @@ async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, part
         method: state === undefined ? undefined : { [kind.key]: state },
       });
     });
+  const writes = options.worker?.writes ?? true;
   const callbacks: Callback[] = [
     new NanGuard(),
-    ...(options.progress === false ? [] : [new ProgressBar(process.stderr, () => method.status())]),
-    new JsonlLog(out.file('log')),
-    new Checkpointer(save),
+    ...(options.progress === false || !writes ? [] : [new ProgressBar(process.stderr, () => method.status())]),
+    ...(writes ? [new JsonlLog(out.file('log')), new Checkpointer(save)] : []),
     {
       onEpochEnd: (_run, logs) => {
         lastTest = logs.test;
@@ -178,6 +182,7 @@ async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, part
   const { changed } = method.finish(run.step);
   const test = changed || lastTest === undefined ? await trainer.evaluate(parts.test) : lastTest;
   const seconds = (performance.now() - started) / 1000;
+  if (!writes) return { completed: true, position, test, seconds };
   const outcome = method.outcome();
   parts.model.save(out.file('model'), { model: config.model });
   out.writeJson('architecture', outcome.architecture);

@@ -1,7 +1,7 @@
 // Builds the pieces of a run from its config: data loaders, model, optimiser with weight-decay groups,
 // and the learning-rate schedule.
 import * as E from '../engine/index.js';
-import { DataLoader, firstImages, loadDataset, type ImageDataset } from '../data/index.js';
+import { DataLoader, firstImages, loadDataset, type ImageDataset, type Shard } from '../data/index.js';
 import { createModel, defaultInputShape } from '../models/index.js';
 import type { Module, Parameter } from '../nn/index.js';
 import type { TrainConfig } from './config.js';
@@ -18,11 +18,18 @@ export interface RunParts {
   dataset: { train: ImageDataset; test: ImageDataset };
 }
 
-export function makeLoaders(config: TrainConfig, train: ImageDataset, test: ImageDataset): { train: DataLoader; test: DataLoader } {
+/**
+ * The run's loaders; with a shard (data-parallel training), this worker's part of every batch. A last
+ * training batch too short to give every worker an image is left out.
+ */
+export function makeLoaders(config: TrainConfig, train: ImageDataset, test: ImageDataset, shard?: Shard): { train: DataLoader; test: DataLoader } {
   const layout = config.channelsLast ? 'nhwc' : 'nchw';
+  const short = train.count % config.batchSize;
+  const dropLast = shard !== undefined && short > 0 && short < shard.count;
+  const parts = shard === undefined ? {} : { shard };
   return {
-    train: new DataLoader(train, { batchSize: config.batchSize, shuffle: true, augment: config.augment, seed: config.seed, workers: config.workers, layout }),
-    test: new DataLoader(test, { batchSize: config.evalBatchSize, workers: config.workers, layout }),
+    train: new DataLoader(train, { batchSize: config.batchSize, shuffle: true, augment: config.augment, seed: config.seed, workers: config.workers, layout, dropLast, ...parts }),
+    test: new DataLoader(test, { batchSize: config.evalBatchSize, workers: config.workers, layout, ...parts }),
   };
 }
 
@@ -83,7 +90,7 @@ function adoptNetwork(config: TrainConfig, network: Module): Module {
  * Builds a run; `datasets` replaces loading config.data (tests and embedding code pass in-memory
  * data), and `network` replaces building config.model.
  */
-export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; test: ImageDataset }, network?: Module): RunParts {
+export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; test: ImageDataset }, network?: Module, shard?: Shard): RunParts {
   E.manualSeed(config.seed);
   const loadOptions = { imageSize: config.imageSize };
   const loaded = datasets ?? { train: loadDataset(config.data, 'train', loadOptions), test: loadDataset(config.data, 'test', loadOptions) };
@@ -93,7 +100,7 @@ export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; 
     if (set.count === 0) throw new Error(`dataset ${set.name} has no ${split} images: check the data directory (${config.data})`);
   }
   const model = network === undefined ? makeModel(config, dataset.train) : adoptNetwork(config, network);
-  const loaders = makeLoaders(config, dataset.train, dataset.test);
+  const loaders = makeLoaders(config, dataset.train, dataset.test, shard);
   return {
     config,
     model,

@@ -43,6 +43,8 @@ export async function evaluateModel(model: TrainableModel, source: BatchSource, 
   model.eval();
   const metrics = new MetricAccumulator();
   for await (const batch of source.epoch(0)) {
+    // A worker's part of a short last batch may hold no image.
+    if (batch.size === 0) continue;
     E.noGrad(() =>
       E.scope(() => {
         const { x, y } = batchToTensors(batch, device);
@@ -64,8 +66,8 @@ export interface TrainerOptions {
   callbacks?: Callback[];
   /** Where a resumed run continues. */
   start?: RunPosition;
-  /** The training method's step hooks and per-epoch log fields (none: plain SGD). */
-  method?: StepHooks & { epochFields?(): Record<string, unknown> };
+  /** The training method's step hooks, per-epoch log fields and evaluation merge (none: plain SGD). */
+  method?: StepHooks & { epochFields?(): Record<string, unknown>; mergeEvaluation?(metrics: EvalMetrics): EvalMetrics };
 }
 
 export class Trainer {
@@ -99,16 +101,21 @@ export class Trainer {
       method?.discardStep?.();
       return logs;
     }
-    const after = { ...ctx, loss: lossValue };
-    method?.afterBackward?.(after);
+    const after = { ...ctx, loss: lossValue, correct };
+    if (method?.afterBackward?.(after) === false) {
+      optimizer.zeroGrad();
+      method.discardStep?.();
+      return logs;
+    }
     optimizer.step(rate);
     method?.afterUpdate?.(after);
     return logs;
   }
 
   /** Loss, top-1 and top-5 of the model in eval mode over a batch source. */
-  evaluate(source: BatchSource): Promise<EvalMetrics> {
-    return evaluateModel(this.options.model, source, this.options.device ?? 'cpu');
+  async evaluate(source: BatchSource): Promise<EvalMetrics> {
+    const metrics = await evaluateModel(this.options.model, source, this.options.device ?? 'cpu');
+    return this.options.method?.mergeEvaluation?.(metrics) ?? metrics;
   }
 
   /** Extra per-epoch figures for the logs: the training method's (CAT reports the network's size). */

@@ -11,9 +11,10 @@ import { CAT_OPTION_FIELDS, optionRow } from '../../cat/index.js';
 import { addCatOptions, catOptionKey, toCatOptions, type CatCliOptions } from '../cat-options.js';
 import { asCliError, badArgument, CliError } from '../errors.js';
 import { interruptOnSigint } from '../interrupt.js';
+import { addDistributedOptions, distributedStart, joinWorkers, launchWorkers, noteWorkerCount, workerFailure, type DistributedCliOptions } from '../distributed.js';
 import { nonNegativeInt, numberIn, oneOf, positiveInt } from '../options.js';
 
-interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment' | 'cat'>, CatCliOptions {
+interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment' | 'cat'>, CatCliOptions, DistributedCliOptions {
   augment?: boolean;
   model?: string;
   data?: string;
@@ -69,7 +70,7 @@ function readSavedConfig(out: string): TrainConfig {
 }
 
 /** Options that may accompany --resume; any other given explicitly must equal the run's setting. */
-const RESUME_OPTIONS = new Set(['out', 'resume', 'quiet', 'threads']);
+const RESUME_OPTIONS = new Set(['out', 'resume', 'quiet', 'threads', 'nproc', 'nnodes', 'nodeRank', 'masterAddr', 'masterPort', 'distTimeout', 'maxRestarts', 'distAddress']);
 const CAT_FIELD_OF_KEY = new Map(CAT_OPTION_FIELDS.map((field) => [catOptionKey(field), field] as const));
 
 /** The flags given on the command line that disagree with the saved run's config. */
@@ -125,7 +126,9 @@ export function trainCommand(): Command {
     .option('--train-subset <n>', 'train on the first n training images only (a quick pilot; the test set stays whole)', positiveInt('--train-subset'))
     .option('--threads <n>', 'libtorch intra-op threads (default: all cores)', positiveInt('--threads'))
     .option('--quiet', 'no progress output');
-  return addCatOptions(command).action(async (options: TrainOptions, self: Command) => {
+  return addDistributedOptions(addCatOptions(command)).action(async (options: TrainOptions, self: Command) => {
+      const start = distributedStart(options);
+      if (start.kind === 'launch') return launchWorkers(options, self.parent?.rawArgs ?? process.argv);
       if (options.threads !== undefined) E.setNumThreads(options.threads);
       if (options.resume === true) {
         const saved = readSavedConfig(options.out);
@@ -134,30 +137,41 @@ export function trainCommand(): Command {
           throw badArgument(`--resume continues the run with its saved settings, but these flags differ: ${conflicts.join('; ')}`, `drop them, or start a new run with another --out`);
         }
       }
+      const config = options.resume === true ? null : toConfig(options, self);
+      const worker = start.kind === 'worker' ? await joinWorkers(start.env, options, config?.device ?? readSavedConfig(options.out).device) : null;
+      if (worker !== null && (config ?? readSavedConfig(options.out)).cat?.perExampleGates === true) {
+        worker.close();
+        throw badArgument('--per-example-gates is not supported with several workers yet', 'draw the gates per minibatch (the default), or train in one process');
+      }
+      const writes = worker === null || worker.writes;
+      if (worker !== null && writes && options.resume === true) noteWorkerCount(options.out, worker.env.worldSize);
       let removeHandler = (): void => undefined;
       try {
         const runOptions = {
-          progress: options.quiet !== true,
+          progress: options.quiet !== true && writes,
           onTrainer: (trainer: Trainer) => {
             removeHandler = interruptOnSigint(() => {
               trainer.run.stopTraining = true;
             }, 'training');
           },
+          ...(worker === null ? {} : { worker: worker.role() }),
         };
-        const result = options.resume === true ? await resumeRun(options.out, runOptions) : await trainRun(toConfig(options, self), options.out, runOptions);
+        const result = config === null ? await resumeRun(options.out, runOptions) : await trainRun(config, options.out, runOptions);
+        worker?.finish();
         if (!result.completed) {
           throw new CliError('INTERRUPTED', `training stopped at epoch ${result.position.epoch + 1}, batch ${result.position.batchInEpoch}; checkpoint written`, `continue with: catrain train --resume --out ${options.out}`);
         }
         const test = result.test;
-        if (options.quiet !== true && test !== undefined) {
+        if (options.quiet !== true && test !== undefined && writes) {
           const run = new RunDirectory(options.out);
           console.log(architectureTable(run.readJson('architecture'), run.readJson('summary')));
           console.log(`test top-1 ${test.top1.toFixed(2)}%, top-5 ${test.top5.toFixed(2)}%, loss ${test.loss.toFixed(4)} (${result.seconds.toFixed(0)} s); run in ${options.out}`);
         }
       } catch (error) {
-        throw asCliError(error);
+        throw worker === null ? asCliError(error) : workerFailure(error, worker);
       } finally {
         removeHandler();
+        worker?.close();
       }
     });
 }

@@ -17,7 +17,7 @@ import {
   type CatState,
   type Settled,
 } from '../../cat/index.js';
-import type { BackwardContext, MethodContext, MethodKind, MethodOutcome, StepContext, TrainingMethod } from '../method.js';
+import type { BackwardContext, MethodContext, MethodKind, MethodOutcome, StepContext, StepEstimates, TrainingMethod } from '../method.js';
 
 /** The schedule's largest rate (sampled, as schedules are functions of the step). */
 function peakRate(context: MethodContext): number {
@@ -58,6 +58,16 @@ class CatMethod implements TrainingMethod<CatState> {
     // The gate step follows the weights' schedule (docs/cat.md): rate over its peak.
     this.controller.endStep(ctx.step, this.context.optimizer, this.blockGradients, ctx.rate / this.peak);
     this.blockGradients = undefined;
+  }
+
+  estimates(): StepEstimates {
+    const blocks = this.blockGradients;
+    const ids = blocks === undefined ? [] : [...blocks.keys()];
+    return {
+      tensors: this.controller.stepGradients(),
+      numbers: ids.map((id) => blocks?.get(id) as number),
+      set: (averaged) => ids.forEach((id, i) => blocks?.set(id, averaged[i] as number)),
+    };
   }
 
   discardStep(): void {
