@@ -21,7 +21,7 @@ at::Tensor summed(double groupId, const at::Tensor& tensor, int64_t timeoutMs, c
   checkUsable(*group, op);
   checkCollectiveTensor(*group, op, tensor, 0);
   at::Tensor copy = tensor.detach().clone(at::MemoryFormat::Contiguous);
-  allReduceEach(*group, op, {copy}, std::chrono::milliseconds(timeoutMs));
+  allReduceEach(*group, op, {copy}, CallBudget(std::chrono::milliseconds(timeoutMs)));
   return copy;
 }
 

@@ -78,6 +78,8 @@ Napi::Value AllReduceCoalesced(const Napi::CallbackInfo& info) {
     const std::string op = "allReduceCoalesced";
     checkUsable(*group, op);
     for (size_t i = 0; i < tensors.size(); ++i) checkCollectiveTensor(*group, op, tensors[i], i);
+    const CallBudget budget(timeout);
+    agreeOnCall(*group, op, describeCall(op, tensors, std::to_string(static_cast<int64_t>(bucketBytes))), budget);
     at::NoGradGuard noGrad;
     std::vector<Bucket> buckets = planBuckets(tensors, static_cast<int64_t>(bucketBytes));
     std::vector<c10::intrusive_ptr<c10d::Work>> works;
@@ -95,7 +97,7 @@ Napi::Value AllReduceCoalesced(const Napi::CallbackInfo& info) {
       group->markBroken("a bucket could not be enqueued");
       throw;
     }
-    waitAll(*group, op, works, timeout);
+    waitAll(*group, op, works, budget);
     for (const Bucket& bucket : buckets) {
       if (bucket.flat.defined()) {
         unpack(tensors, bucket, scale);

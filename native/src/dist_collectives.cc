@@ -24,7 +24,7 @@ Napi::Value AllReduce(const Napi::CallbackInfo& info) {
     const std::chrono::milliseconds timeout = timeoutArg(info, 2);
     checkList(*group, "allReduce", tensors);
     at::NoGradGuard noGrad;
-    allReduceEach(*group, "allReduce", tensors, timeout);
+    allReduceEach(*group, "allReduce", tensors, CallBudget(timeout));
     return info.Env().Undefined();
   });
 }
@@ -41,6 +41,8 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
                                   "], got " + std::to_string(root));
     }
     checkList(*group, "broadcast", tensors);
+    const CallBudget budget(timeout);
+    agreeOnCall(*group, "broadcast", describeCall("broadcast", tensors, std::to_string(static_cast<int64_t>(root))), budget);
     at::NoGradGuard noGrad;
     std::vector<at::Tensor> dense;
     for (const at::Tensor& tensor : tensors) dense.push_back(tensor.is_contiguous() ? tensor : tensor.contiguous());
@@ -56,7 +58,7 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
       group->markBroken("a broadcast could not be enqueued");
       throw;
     }
-    waitAll(*group, "broadcast", works, timeout);
+    waitAll(*group, "broadcast", works, budget);
     for (size_t i = 0; i < tensors.size(); ++i) {
       if (!dense[i].is_same(tensors[i])) {
         at::Tensor target = tensors[i];
@@ -73,6 +75,8 @@ Napi::Value Barrier(const Napi::CallbackInfo& info) {
     auto group = distTable().group(numberArg(info, 0));
     const std::chrono::milliseconds timeout = timeoutArg(info, 1);
     checkUsable(*group, "barrier");
+    const CallBudget budget(timeout);
+    agreeOnCall(*group, "barrier", describeCall("barrier", {}, ""), budget);
     std::vector<c10::intrusive_ptr<c10d::Work>> works;
     try {
       works.push_back(group->backend->barrier());
@@ -80,7 +84,7 @@ Napi::Value Barrier(const Napi::CallbackInfo& info) {
       group->markBroken("a barrier could not be enqueued");
       throw;
     }
-    waitAll(*group, "barrier", works, timeout);
+    waitAll(*group, "barrier", works, budget);
     return info.Env().Undefined();
   });
 }
@@ -94,6 +98,8 @@ Napi::Value AllGather(const Napi::CallbackInfo& info) {
     const std::chrono::milliseconds timeout = timeoutArg(info, 2);
     checkUsable(*group, "allGather");
     checkCollectiveTensor(*group, "allGather", input, 0);
+    const CallBudget budget(timeout);
+    agreeOnCall(*group, "allGather", describeCall("allGather", {input}, ""), budget);
     at::NoGradGuard noGrad;
     std::vector<at::Tensor> inputs{input.detach().contiguous()};
     std::vector<std::vector<at::Tensor>> outputs(1);
@@ -105,7 +111,7 @@ Napi::Value AllGather(const Napi::CallbackInfo& info) {
       group->markBroken("an all-gather could not be enqueued");
       throw;
     }
-    waitAll(*group, "allGather", works, timeout);
+    waitAll(*group, "allGather", works, budget);
     Napi::Array result = Napi::Array::New(info.Env(), outputs[0].size());
     for (size_t r = 0; r < outputs[0].size(); ++r) result.Set(static_cast<uint32_t>(r), tensorValue(info.Env(), outputs[0][r]));
     reportExternalMemory(info.Env());

@@ -1,5 +1,5 @@
-// The table of stores and process groups, their dispose entry, and the argument readers and waits
-// that every distributed entry shares.
+// The table of stores and process groups, their dispose entry, and the argument readers that every
+// distributed entry shares.
 #include "distributed.h"
 
 #include <cmath>
@@ -107,97 +107,6 @@ DistTable::Entry DistTable::release(double id) {
   Entry owner = std::move(found->second);
   entries_.erase(found);
   return owner;
-}
-
-void checkUsable(GroupEntry& group, const std::string& op) {
-  if (group.broken.load()) {
-    throw DistError("broken", group.where(op) + " refused: this process group is unusable since an earlier collective failed (" +
-                                  group.reason() + "). Dispose it and create a new one on every rank.");
-  }
-}
-
-void checkCollectiveTensor(const GroupEntry& group, const std::string& op, const at::Tensor& tensor, size_t index) {
-  const std::string which = group.where(op) + ": tensor " + std::to_string(index);
-  if (!tensor.defined()) throw DistError("invalid", which + " is undefined");
-  if (tensor.layout() != at::kStrided) throw DistError("invalid", which + " is not a dense tensor");
-  const bool nccl = group.backendName == "nccl";
-  if (nccl && !tensor.is_cuda()) {
-    throw DistError("invalid", which + " is on " + tensor.device().str() + ", but an NCCL group reduces CUDA tensors only: move it with .cuda()");
-  }
-  if (!nccl && !tensor.is_cpu() && !tensor.is_cuda()) {
-    throw DistError("invalid", which + " is on " + tensor.device().str() + ", which Gloo cannot reduce");
-  }
-  switch (tensor.scalar_type()) {
-    case at::kFloat:
-    case at::kDouble:
-    case at::kHalf:
-    case at::kInt:
-    case at::kLong:
-    case at::kByte:
-    case at::kChar:
-      return;
-    default:
-      throw DistError("invalid", which + " has dtype " + std::string(c10::toString(tensor.scalar_type())) +
-                                  ", which the collectives do not carry: convert it to float32, float64, int32, int64 or uint8");
-  }
-}
-
-void waitAll(GroupEntry& group, const std::string& op, std::vector<c10::intrusive_ptr<c10d::Work>>& works,
-             std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (auto& work : works) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    bool finished = false;
-    std::string failure;
-    try {
-      // A zero wait means "forever" to c10d, so a spent deadline still waits one millisecond.
-      finished = work->wait(std::max(left, std::chrono::milliseconds(1)));
-    } catch (const c10::Error& error) {
-      failure = error.what_without_backtrace();
-    } catch (const std::exception& error) {
-      failure = error.what();
-    }
-    // c10d words an expired wait as a generic error; the work itself never completed then.
-    if (!failure.empty() && !work->isCompleted()) {
-      const std::string message = group.where(op) + " timed out after " + std::to_string(timeout.count()) +
-                                  " ms: a peer did not join this collective (it may have stopped, died, or be running a different step)";
-      group.markBroken("timed out after " + std::to_string(timeout.count()) + " ms");
-      throw DistError("timeout", message);
-    }
-    if (!failure.empty() || !finished) {
-      if (failure.empty()) failure = "the work was aborted";
-      group.markBroken(failure);
-      throw DistError("failed", group.where(op) + " failed: " + failure);
-    }
-  }
-}
-
-void allReduceEach(GroupEntry& group, const std::string& op, const std::vector<at::Tensor>& tensors,
-                   std::chrono::milliseconds timeout) {
-  // Gloo reads and writes the raw buffer, so a strided view goes through a dense copy.
-  std::vector<at::Tensor> dense;
-  dense.reserve(tensors.size());
-  for (const at::Tensor& tensor : tensors) dense.push_back(tensor.is_contiguous() ? tensor : tensor.contiguous());
-  std::vector<c10::intrusive_ptr<c10d::Work>> works;
-  works.reserve(dense.size());
-  try {
-    for (at::Tensor& tensor : dense) {
-      // One tensor per call: c10d treats a longer vector as replicas of one tensor on several devices.
-      std::vector<at::Tensor> one{tensor};
-      works.push_back(group.backend->allreduce(one));
-    }
-  } catch (...) {
-    // Some collectives were enqueued and others not: the ranks no longer agree on the sequence.
-    group.markBroken("a collective could not be enqueued");
-    throw;
-  }
-  waitAll(group, op, works, timeout);
-  for (size_t i = 0; i < tensors.size(); ++i) {
-    if (!dense[i].is_same(tensors[i])) {
-      at::Tensor target = tensors[i];
-      target.copy_(dense[i]);
-    }
-  }
 }
 
 #endif

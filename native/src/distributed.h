@@ -23,7 +23,7 @@
 namespace catrain {
 
 // A failure the TS layer should not have to guess from libtorch's wording: `code` becomes the JS
-// error's `code` property ('timeout', 'failed', 'broken', 'disposed', 'invalid', 'unsupported').
+// error's `code` property ('timeout', 'failed', 'mismatch', 'broken', 'disposed', 'invalid', 'unsupported').
 class DistError : public std::runtime_error {
  public:
   DistError(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
@@ -105,10 +105,13 @@ class DistTable {
 
 DistTable& distTable();
 
-// Waits for every work in order against one deadline. On failure the group is marked broken and a
-// DistError is thrown whose message names the operation, the rank and what happened.
-void waitAll(GroupEntry& group, const std::string& op, std::vector<c10::intrusive_ptr<c10d::Work>>& works,
-             std::chrono::milliseconds timeout);
+// One call's time: the agreement and the collective itself share a single deadline.
+struct CallBudget {
+  explicit CallBudget(std::chrono::milliseconds timeout) : total(timeout), deadline(std::chrono::steady_clock::now() + timeout) {}
+  std::chrono::milliseconds left() const;  // at least 1 ms
+  std::chrono::milliseconds total;
+  std::chrono::steady_clock::time_point deadline;
+};
 
 // Refuses calls on a broken group before anything is enqueued.
 void checkUsable(GroupEntry& group, const std::string& op);
@@ -116,9 +119,21 @@ void checkUsable(GroupEntry& group, const std::string& op);
 // Checks that a tensor can go through the group's backend (device and dtype), naming the argument.
 void checkCollectiveTensor(const GroupEntry& group, const std::string& op, const at::Tensor& tensor, size_t index);
 
-// All-reduces (sum) each tensor in place, one collective per tensor, all in flight together.
-void allReduceEach(GroupEntry& group, const std::string& op, const std::vector<at::Tensor>& tensors,
-                   std::chrono::milliseconds timeout);
+// The call as the peers must see it: the operation, `extra` (a root, a bucket size) and each
+// tensor's dtype and element count.
+std::string describeCall(const std::string& op, const std::vector<at::Tensor>& tensors, const std::string& extra);
+
+// Checks with the other ranks, in one small fixed-size collective, that all of them make this very
+// call; throws a DistError naming the ranks that do not (and marks the group broken).
+void agreeOnCall(GroupEntry& group, const std::string& op, const std::string& description, const CallBudget& budget);
+
+// Waits for every work in order within the budget. On failure the group is marked broken and a
+// DistError is thrown whose message names the operation, the rank and what happened.
+void waitAll(GroupEntry& group, const std::string& op, std::vector<c10::intrusive_ptr<c10d::Work>>& works, const CallBudget& budget);
+
+// All-reduces (sum) each tensor in place, one collective per tensor, all in flight together, after
+// the ranks agreed on the call.
+void allReduceEach(GroupEntry& group, const std::string& op, const std::vector<at::Tensor>& tensors, const CallBudget& budget);
 
 #endif
 

@@ -142,6 +142,18 @@ function collectives(): Record<string, unknown> {
   checks.storeCheck = store.check(['greeting']) && !store.check(['never-set']);
   checks.storeGetTimeout = attempt(() => store.get('never-set', { timeoutMs: 300 }));
 
+  // Ranks that disagree on a call (a shape, a dtype, or the collective itself) are told so, and no
+  // process aborts: gloo's transport would if a message longer than expected arrived.
+  const shapes2 = new E.ProcessGroup({ store, rank, worldSize: world, timeoutMs, name: 'shape-mismatch' });
+  checks.shapeMismatch = attempt(() => shapes2.allGather(E.ones([rank === 0 ? 3 : 2])));
+  shapes2.dispose();
+  const dtypes = new E.ProcessGroup({ store, rank, worldSize: world, timeoutMs, name: 'dtype-mismatch' });
+  checks.dtypeMismatch = attempt(() => dtypes.allReduce(E.ones([4], { dtype: rank === 0 ? 'float64' : 'float32' })));
+  dtypes.dispose();
+  const calls = new E.ProcessGroup({ store, rank, worldSize: world, timeoutMs, name: 'call-mismatch' });
+  checks.callMismatch = attempt(() => (rank === 0 ? calls.barrier() : calls.allReduce(E.ones([1]))));
+  calls.dispose();
+
   group.dispose();
   checks.afterDispose = attempt(() => group.barrier());
   store.dispose();

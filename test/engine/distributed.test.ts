@@ -135,6 +135,11 @@ function checkCollectives(result: Json, world: number): void {
   assert.match(getTimeout.message as string, /TcpStore get 'never-set'.*timed out.*expected to set the key/s);
   assert.ok((getTimeout.ms as number) < 300 + SLACK_MS, `a 300 ms get took ${String(getTimeout.ms)} ms`);
   assert.equal((result.afterDispose as Json).failure, 'disposed');
+  for (const name of ['shapeMismatch', 'dtypeMismatch', 'callMismatch']) {
+    const mismatch = result[name] as Json;
+    assert.equal(mismatch.failure, 'mismatch', `${name}: ${JSON.stringify(mismatch)}`);
+    assert.match(mismatch.message as string, /the ranks made different calls.*the ranks do not agree on this call: rank\(s\) \d/s);
+  }
 }
 
 test('this build has the Gloo backend', () => {

@@ -13,6 +13,8 @@ export type DistributedFailure =
   | 'address-in-use'
   /** Not every member joined the store or the group in time (often a world-size mismatch). */
   | 'incomplete-join'
+  /** The ranks made different calls (another collective, or other shapes or dtypes); caught before any data moved. */
+  | 'mismatch'
   /** The group refused the call because an earlier collective failed. */
   | 'broken'
   /** The store or group was disposed. */
@@ -67,6 +69,7 @@ const PATTERNS: readonly [DistributedFailure, RegExp][] = [
 const NATIVE_CODES: Readonly<Record<string, DistributedFailure>> = {
   timeout: 'timeout',
   broken: 'broken',
+  mismatch: 'mismatch',
   disposed: 'disposed',
   invalid: 'invalid',
   unsupported: 'unsupported',
@@ -112,6 +115,7 @@ const WHAT: Advice = {
   unreachable: 'could not reach the store server',
   'address-in-use': 'could not listen: the port is already in use',
   'incomplete-join': 'gave up: not every member joined in time',
+  mismatch: 'found that the ranks made different calls',
   broken: 'was refused: the process group is unusable after an earlier failure',
   disposed: 'was called on a disposed store or process group',
   invalid: 'was given arguments it cannot use',
@@ -128,6 +132,8 @@ const FIX: Advice = {
   'address-in-use': 'Choose another master port (port 0 lets the server pick a free one), or stop the process that holds it.',
   'incomplete-join':
     'Check that the world size is the same on every rank and that as many ranks were started, all with the same master address and port.',
+  mismatch:
+    'Every rank must make the same collective calls in the same order, with tensors of the same shapes and dtypes. The group is unusable now: dispose it.',
   broken: 'Dispose this group and create a new one on every rank.',
   disposed: 'Keep the store or group alive until its last use.',
   invalid: 'The native message names the argument and what to change.',
