@@ -37,8 +37,9 @@ c10::intrusive_ptr<CollectiveBackend> createGloo(const c10::intrusive_ptr<c10d::
   return c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);
 }
 
-// groupCreate(storeId, rank, worldSize, backend, address, interface, timeoutMs, threads, prefix) -> id.
-// Blocks until every rank has joined (the rendezvous), or the timeout.
+// groupCreate(storeId, rank, worldSize, backend, address, interface, timeoutMs, threads, prefix,
+// heartbeatMs) -> id. Blocks until every rank has joined (the rendezvous), or the timeout. With
+// heartbeatMs > 0 the rank then bumps catrain/heartbeat/<prefix>/<rank> on the store that often.
 Napi::Value GroupCreate(const Napi::CallbackInfo& info) {
   return distGuarded(info, [&]() -> Napi::Value {
     auto store = distTable().store(numberArg(info, 0));
@@ -50,6 +51,7 @@ Napi::Value GroupCreate(const Napi::CallbackInfo& info) {
     const std::chrono::milliseconds timeout = timeoutArg(info, 6);
     const int threads = intArg(info, 7, "gloo thread count", 1, 64);
     const std::string prefix = stringArg(info, 8);
+    const int heartbeatMs = intArg(info, 9, "heartbeat interval (ms, 0 for none)", 0, 3600000);
     if (prefix.empty()) throw std::invalid_argument("process group prefix is empty: every group on a store needs its own key prefix");
     // Each group's rendezvous keys live under its own prefix, so several groups can share a store.
     auto scoped = c10::make_intrusive<c10d::PrefixStore>(prefix, store->store);
@@ -71,6 +73,10 @@ Napi::Value GroupCreate(const Napi::CallbackInfo& info) {
 #endif
     } else {
       throw std::invalid_argument("unknown backend '" + backendName + "': expected 'gloo' or 'nccl'");
+    }
+    if (heartbeatMs > 0 && size > 1) {
+      entry->heartbeat = Heartbeat::start(store->host, store->port, "catrain/heartbeat/" + prefix + "/" + std::to_string(rank),
+                                          std::chrono::milliseconds(heartbeatMs));
     }
     return Napi::Number::New(info.Env(), distTable().addGroup(std::move(entry)));
   });

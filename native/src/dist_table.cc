@@ -157,6 +157,9 @@ Napi::Value DistBackends(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerDistTable(Napi::Env env, Napi::Object exports) {
+#ifdef CATRAIN_WITH_GLOO
+  napi_add_env_cleanup_hook(env, [](void*) { stopAllHeartbeats(); }, nullptr);
+#endif
   exports.Set("distDispose", Napi::Function::New(env, DistDispose, "distDispose"));
   exports.Set("distBackends", Napi::Function::New(env, DistBackends, "distBackends"));
 #ifdef CATRAIN_WITH_GLOO

@@ -14,6 +14,8 @@
 #endif
 
 #include <atomic>
+#include <condition_variable>
+#include <thread>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -62,8 +64,33 @@ struct StoreEntry {
   int port = 0;
 };
 
+// A thread that bumps `key` on the store every `interval`, over a connection of its own, until
+// stopped or until the store's host is gone (dist_heartbeat.cc).
+class Heartbeat {
+ public:
+  static std::shared_ptr<Heartbeat> start(const std::string& host, int port, const std::string& key, std::chrono::milliseconds interval);
+  ~Heartbeat();
+  void stop();  // idempotent; joins the thread
+
+ private:
+  Heartbeat(c10::intrusive_ptr<c10d::Store> store, std::string key, std::chrono::milliseconds interval);
+  void run();
+  c10::intrusive_ptr<c10d::Store> store_;
+  std::string key_;
+  std::chrono::milliseconds interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::mutex stopMutex_;
+  std::thread thread_;
+};
+
+// Stops every heartbeat thread: run when the JS environment is torn down, before static destructors.
+void stopAllHeartbeats();
+
 struct GroupEntry {
   c10::intrusive_ptr<CollectiveBackend> backend;
+  std::shared_ptr<Heartbeat> heartbeat;  // null for one rank, or when asked for none
   std::string backendName;
   int rank = 0;
   int size = 1;

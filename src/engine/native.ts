@@ -72,6 +72,7 @@ export interface NativeAddon {
     timeoutMs: number,
     threads: number,
     prefix: string,
+    heartbeatMs: number,
   ): DistHandle;
   /** Why the group refuses collectives, or null while it is usable. */
   distGroupBroken(group: DistHandle): string | null;

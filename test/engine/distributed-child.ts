@@ -16,7 +16,9 @@ function emit(value: Record<string, unknown>): void {
 }
 
 function failureOf(error: unknown): Record<string, unknown> {
-  if (error instanceof E.DistributedError) return { name: error.name, failure: error.failure, message: error.message, code: codeOf(error.cause) };
+  if (error instanceof E.DistributedError) {
+    return { name: error.name, failure: error.failure, message: error.message, code: codeOf(error.cause), lostRanks: error.lostRanks };
+  }
   return { name: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : String(error) };
 }
 

@@ -169,7 +169,8 @@ describe('across processes', { concurrency: true }, () => {
     assert.equal(collective.ok, false);
     // Gloo sees the closed socket (a reset or end of stream), so the survivor need not wait out its timeout.
     assert.equal(collective.failure, 'peer-lost', collective.message as string);
-    assert.match(collective.message as string, /allReduce on rank 0 of 2 lost the connection to a peer.*restart every rank/s);
+    assert.match(collective.message as string, /allReduce on rank 0 of 2 lost the connection to a peer.*Rank 1 stopped responding \(no heartbeat for 1500 ms\).*restart every rank/s);
+    assert.deepEqual(collective.lostRanks, [1]);
     assert.ok((collective.ms as number) < 3000 + SLACK_MS, `failed after ${String(collective.ms)} ms`);
     assert.equal((result.again as Json).failure, 'broken');
     assert.ok(((result.dispose as Json).ms as number) < 1000, `dispose took ${String((result.dispose as Json).ms)} ms`);
@@ -186,8 +187,10 @@ describe('across processes', { concurrency: true }, () => {
       const result = await survivor.next('result');
       const collective = result.collective as Json;
       assert.equal(collective.failure, 'timeout', collective.message as string);
-      assert.match(collective.message as string, /allReduce on rank 0 of 2 timed out.*timed out after 1500 ms: a peer did not join/s);
-      assert.ok((collective.ms as number) >= 1450 && (collective.ms as number) < 1500 + SLACK_MS, `failed after ${String(collective.ms)} ms`);
+      assert.match(collective.message as string, /allReduce on rank 0 of 2 timed out\. Rank 1 stopped responding.*timed out after 1500 ms: a peer did not join/s);
+      assert.deepEqual(collective.lostRanks, [1]);
+      // The timeout, then one and a half heartbeat intervals to see who stopped.
+      assert.ok((collective.ms as number) >= 2950 && (collective.ms as number) < 3000 + SLACK_MS, `failed after ${String(collective.ms)} ms`);
       assert.equal((result.again as Json).failure, 'broken');
       // gloo itself waits out the group's 10 s for the stuck work; dispose hands that wait to a thread.
       assert.ok(((result.dispose as Json).ms as number) < 1000, `dispose took ${String((result.dispose as Json).ms)} ms`);
@@ -195,6 +198,19 @@ describe('across processes', { concurrency: true }, () => {
       assert.equal(status.signal, null, status.stderr.slice(-2000));
     } finally {
       victim.child.kill('SIGKILL');
+    }
+  });
+
+  test('a peer that is alive but skips the collective: a timeout whose message says every rank still has a heartbeat', async () => {
+    const [survivor, idler] = (await startRanks('abandoned', 2, { DIST_COLLECTIVE_MS: '1500' })) as [Rank, Rank];
+    try {
+      const result = await survivor.next('result');
+      const collective = result.collective as Json;
+      assert.equal(collective.failure, 'timeout', collective.message as string);
+      assert.match(collective.message as string, /Every other rank still has a heartbeat: one of them is alive but did not make this call/);
+      assert.deepEqual(collective.lostRanks, []);
+    } finally {
+      idler.child.kill('SIGKILL');
     }
   });
 

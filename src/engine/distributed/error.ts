@@ -35,7 +35,15 @@ export interface DistributedContext {
   worldSize?: number;
   /** host:port of the store, when the failure concerns it. */
   endpoint?: string;
+  /** What the heartbeats said after a failed collective (ProcessGroup), when they were read. */
+  liveness?: Liveness;
 }
+
+/** Which peers still had a heartbeat after a collective failed. */
+export type Liveness =
+  | { kind: 'read'; lostRanks: number[]; silentForMs: number }
+  /** The store could not be read: its host, rank 0 by convention, is gone. */
+  | { kind: 'store-lost' };
 
 /** A store or collective failure, with its kind, what to do, and libtorch's own message. */
 export class DistributedError extends Error {
@@ -45,6 +53,8 @@ export class DistributedError extends Error {
   readonly worldSize: number | undefined;
   /** libtorch's or gloo's message, unchanged. */
   readonly nativeMessage: string;
+  /** The ranks whose heartbeat had stopped when the failure was examined (empty: all alive, or not examined). */
+  readonly lostRanks: readonly number[];
 
   constructor(failure: DistributedFailure, context: DistributedContext, nativeMessage: string, options?: ErrorOptions) {
     super(compose(failure, context, nativeMessage), options);
@@ -54,6 +64,7 @@ export class DistributedError extends Error {
     this.rank = context.rank;
     this.worldSize = context.worldSize;
     this.nativeMessage = nativeMessage;
+    this.lostRanks = context.liveness?.kind === 'read' ? context.liveness.lostRanks : [];
   }
 }
 
@@ -137,7 +148,8 @@ const FIX: Advice = {
   broken: 'Dispose this group and create a new one on every rank.',
   disposed: 'Keep the store or group alive until its last use.',
   invalid: 'The native message names the argument and what to change.',
-  unsupported: "Use backend 'gloo', or rebuild the addon where the backend's headers are found (docs/engine.md, Distributed entries).",
+  unsupported:
+    "Rebuild the addon where gloo's headers (and for NCCL a CUDA libtorch and nccl.h) are found, or use a backend this build has: docs/engine.md, Distributed entries.",
   failed: 'The native message gives the cause.',
 };
 
@@ -148,7 +160,18 @@ const STORE_FIX: Partial<Advice> = {
   'peer-lost': 'The member hosting the store (rank 0) exited or was killed: restart every member.',
 };
 
+function describeLiveness(liveness: Liveness | undefined): string {
+  if (liveness === undefined) return '';
+  if (liveness.kind === 'store-lost') return ' The store cannot be reached either: its host (rank 0 by convention) died or was killed.';
+  const { lostRanks, silentForMs } = liveness;
+  if (lostRanks.length === 0) {
+    return ' Every other rank still has a heartbeat: one of them is alive but did not make this call (a hang, or a different step).';
+  }
+  const ranks = lostRanks.join(', ');
+  return ` Rank${lostRanks.length > 1 ? 's' : ''} ${ranks} stopped responding (no heartbeat for ${silentForMs} ms): died, killed or frozen.`;
+}
+
 function compose(failure: DistributedFailure, context: DistributedContext, nativeMessage: string): string {
   const fix = (context.kind === 'store' ? STORE_FIX[failure] : undefined) ?? FIX[failure];
-  return `${where(context)} ${WHAT[failure]}. ${fix}\n  native: ${nativeMessage.split('\n')[0] ?? ''}`;
+  return `${where(context)} ${WHAT[failure]}.${describeLiveness(context.liveness)} ${fix}\n  native: ${nativeMessage.split('\n')[0] ?? ''}`;
 }

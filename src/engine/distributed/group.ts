@@ -2,7 +2,7 @@
 // synchronous and bounded by a timeout; all ranks must make the same calls in the same order.
 import { native, type DistHandle } from '../native.js';
 import { Tensor } from '../tensor.js';
-import { DistributedError, toDistributedError } from './error.js';
+import { classify, DistributedError, toDistributedError, type Liveness } from './error.js';
 import type { TcpStore } from './store.js';
 import { checkTimeout, DEFAULT_TIMEOUT_MS, requireDistributed, trackDisposable, untrackDisposable } from './support.js';
 
@@ -28,6 +28,11 @@ export interface ProcessGroupOptions {
   threads?: number;
   /** The key prefix of this group on the store; by default pg0, pg1, ... in creation order. */
   name?: string;
+  /**
+   * How often this rank's heartbeat thread bumps its counter on the store, so that after a failed
+   * collective the error can name the ranks that stopped responding. 0 turns it off. Default 1000.
+   */
+  heartbeatMs?: number;
 }
 
 export interface CollectiveOptions {
@@ -51,6 +56,8 @@ export class ProcessGroup {
   readonly backend: DistributedBackend;
   readonly timeoutMs: number;
   readonly name: string;
+  readonly heartbeatMs: number;
+  private readonly store: TcpStore;
   private id: DistHandle;
 
   /** Joins the group: blocks until every rank has, or throws a DistributedError after the timeout. */
@@ -66,13 +73,18 @@ export class ProcessGroup {
     const threads = options.threads ?? 2;
     if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`ProcessGroup: threads must be an integer in [1, 64], got ${threads}`);
     this.timeoutMs = checkTimeout('ProcessGroup', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
+    if (!Number.isInteger(this.heartbeatMs) || this.heartbeatMs < 0 || this.heartbeatMs > 3_600_000) {
+      throw new RangeError(`ProcessGroup: heartbeatMs must be an integer in [0, 3600000] (0: none), got ${this.heartbeatMs}`);
+    }
+    this.store = store;
     const { address, networkInterface } = bindTarget(options);
     this.name = options.name ?? store.nextGroupName();
     this.rank = rank;
     this.worldSize = worldSize;
     this.backend = backend;
     try {
-      this.id = native.distGroupCreate(store.handle, rank, worldSize, backend, address, networkInterface, this.timeoutMs, threads, this.name);
+      this.id = native.distGroupCreate(store.handle, rank, worldSize, backend, address, networkInterface, this.timeoutMs, threads, this.name, this.heartbeatMs);
     } catch (error) {
       throw toDistributedError(error, { operation: `ProcessGroup '${this.name}' rendezvous`, kind: 'rendezvous', rank, worldSize, endpoint: `${store.host}:${store.port}` });
     }
@@ -167,7 +179,29 @@ export class ProcessGroup {
     try {
       return fn();
     } catch (error) {
-      throw toDistributedError(error, { operation: op, kind: 'collective', rank: this.rank, worldSize: this.worldSize });
+      const failure = classify(error);
+      const liveness = failure === 'timeout' || failure === 'peer-lost' ? this.liveness() : undefined;
+      throw toDistributedError(error, { operation: op, kind: 'collective', rank: this.rank, worldSize: this.worldSize, liveness });
+    }
+  }
+
+  /**
+   * Reads every peer's heartbeat counter twice, one and a half intervals apart: a rank whose counter
+   * did not move has stopped (died, killed, or frozen). Only on the error path, so its wait is
+   * added to a failure, never to a step.
+   */
+  private liveness(): Liveness | undefined {
+    if (this.heartbeatMs === 0 || this.worldSize === 1 || this.store.isDisposed) return undefined;
+    const peers = Array.from({ length: this.worldSize }, (_, r) => r).filter((r) => r !== this.rank);
+    const read = (): number[] => peers.map((r) => native.distStoreAdd(this.store.handle, `catrain/heartbeat/${this.name}/${r}`, 0));
+    try {
+      const before = read();
+      const silentForMs = Math.ceil(this.heartbeatMs * 1.5);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, silentForMs);
+      const after = read();
+      return { kind: 'read', lostRanks: peers.filter((_, i) => after[i] === before[i]), silentForMs };
+    } catch {
+      return { kind: 'store-lost' };
     }
   }
 }

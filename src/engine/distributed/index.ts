@@ -8,5 +8,5 @@ export {
   type CoalescedOptions,
   type DistributedBackend,
 } from './group.js';
-export { DistributedError, toDistributedError, type DistributedFailure, type DistributedContext } from './error.js';
+export { DistributedError, toDistributedError, type DistributedFailure, type DistributedContext, type Liveness } from './error.js';
 export { distributedBackends, DEFAULT_TIMEOUT_MS } from './support.js';
