@@ -37,13 +37,16 @@ export function findLibtorch() {
           `  (python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))'), or unset it to use Debian's libtorch-dev.`,
       );
     }
-    return { source: `LIBTORCH=${fromEnv}`, configDir: config };
+    // A libtorch folder may or may not carry gloo's headers: without them the addon is built without
+    // the distributed entries (GLOO_INCLUDE_DIR can point at a gloo include folder).
+    return { source: `LIBTORCH=${fromEnv}`, configDir: config, gloo: 'AUTO' };
   }
   const debian = debianTorchDir();
-  if (debian && existsSync(path.join(debian, 'TorchConfig.cmake'))) return { source: 'Debian libtorch-dev', configDir: debian };
+  // Debian's gloo headers come from libgloo-dev, which setup installs, so their absence is an error.
+  if (debian && existsSync(path.join(debian, 'TorchConfig.cmake'))) return { source: 'Debian libtorch-dev', configDir: debian, gloo: 'ON' };
   fail(
     'libtorch was not found. Either:\n' +
-      '  - install Debian\'s: sudo apt-get update && sudo apt-get install -y libtorch-dev libopenblas0-pthread\n' +
+      '  - install Debian\'s: sudo apt-get update && sudo apt-get install -y libtorch-dev libopenblas0-pthread libgloo-dev\n' +
       '  - or set LIBTORCH to a libtorch folder (with include/ and lib/), e.g. a pip torch package folder.',
   );
 }
@@ -55,7 +58,7 @@ function main() {
   const require = createRequire(import.meta.url);
   // node-addon-api's include_dir is relative to the working directory, so resolve its folder instead.
   const includeDirs = [require('node-api-headers').include_dir, path.dirname(require.resolve('node-addon-api/package.json'))];
-  const configKey = JSON.stringify({ configDir: libtorch.configDir, includeDirs });
+  const configKey = JSON.stringify({ configDir: libtorch.configDir, includeDirs, gloo: libtorch.gloo });
   const keyFile = path.join(buildDir, 'catrain-config.json');
   if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') !== configKey) rmSync(buildDir, { recursive: true, force: true });
   mkdirSync(buildDir, { recursive: true });
@@ -71,6 +74,7 @@ function main() {
         `-DCMAKE_PREFIX_PATH=${libtorch.configDir}`,
         `-DTorch_DIR=${libtorch.configDir}`,
         `-DNODE_API_INCLUDE_DIRS=${includeDirs.join(';')}`,
+        `-DCATRAIN_GLOO=${libtorch.gloo}`,
         '-Wno-dev',
       ],
       { stdio },

@@ -35,10 +35,11 @@ function checkNode() {
 }
 
 // libtorch-dev brings the headers, CMake config and libtorch; libopenblas0-pthread gives it a fast BLAS;
+// libgloo-dev the gloo headers that c10d's Gloo process group includes (the distributed entries);
 // chromium runs the dashboard's browser tests, so only the test command (--browser) asks for it.
 function requiredPackages() {
   const toolchain = ['cmake', 'g++', 'make', ...(args.has('--browser') ? ['chromium'] : [])];
-  return process.env.LIBTORCH ? toolchain : [...toolchain, 'libtorch-dev', 'libopenblas0-pthread'];
+  return process.env.LIBTORCH ? toolchain : [...toolchain, 'libtorch-dev', 'libopenblas0-pthread', 'libgloo-dev'];
 }
 
 function installed(pkg) {

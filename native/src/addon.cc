@@ -1,5 +1,6 @@
 // Module entry: assembles the exports of each entry file.
 #include "common.h"
+#include "distributed.h"
 
 namespace catrain {
 
@@ -9,6 +10,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerTensorData(env, exports);
   registerAutograd(env, exports);
   registerRuntime(env, exports);
+  registerDistTable(env, exports);
+  registerDistStore(env, exports);
+  registerDistGroup(env, exports);
+  registerDistCollectives(env, exports);
+  registerDistCoalesced(env, exports);
+  registerDistAutograd(env, exports);
   return exports;
 }
 

@@ -14,3 +14,4 @@ export * from './ops/reduction.js';
 export * from './ops/shape.js';
 export * from './ops/nn.js';
 export * from './ops/inplace.js';
+export * from './distributed/index.js';

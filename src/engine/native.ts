@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 /** A tensor as the addon sees it: a slot number with a generation, never reused while live. */
 export type Handle = number;
 
+/** A TcpStore or process group in the addon's distributed table: an id that is never reused. */
+export type DistHandle = number;
+
 /** What one argument of a dispatcher call may be once tensors are replaced by their handles. */
 export type NativeArg = number | boolean | string | null | undefined | readonly (number | boolean | null)[];
 
@@ -47,6 +50,38 @@ export interface NativeAddon {
   version(): string;
   parallelInfo(): string;
   tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
+  // Distributed entries (native/src/dist_*.cc). Only distDispose and distBackends exist in a build
+  // without gloo's headers; the TS layer checks distBackends() before calling the others.
+  distBackends(): string[];
+  distDispose(id: DistHandle): boolean;
+  distStoreCreate(host: string, port: number, isServer: boolean, timeoutMs: number, connectTimeoutMs: number): DistHandle;
+  distStorePort(store: DistHandle): number;
+  distStoreSet(store: DistHandle, key: string, value: Uint8Array): void;
+  distStoreGet(store: DistHandle, key: string, timeoutMs: number): ArrayBuffer;
+  distStoreAdd(store: DistHandle, key: string, delta: number): number;
+  distStoreWait(store: DistHandle, keys: readonly string[], timeoutMs: number): void;
+  distStoreCheck(store: DistHandle, keys: readonly string[]): boolean;
+  distStoreDelete(store: DistHandle, key: string): boolean;
+  distGroupCreate(
+    store: DistHandle,
+    rank: number,
+    worldSize: number,
+    backend: string,
+    address: string,
+    networkInterface: string,
+    timeoutMs: number,
+    threads: number,
+    prefix: string,
+    heartbeatMs: number,
+  ): DistHandle;
+  /** Why the group refuses collectives, or null while it is usable. */
+  distGroupBroken(group: DistHandle): string | null;
+  distAllReduce(group: DistHandle, tensors: readonly Handle[], timeoutMs: number): void;
+  distAllReduceCoalesced(group: DistHandle, tensors: readonly Handle[], bucketBytes: number, scale: number, timeoutMs: number): void;
+  distBroadcast(group: DistHandle, tensors: readonly Handle[], root: number, timeoutMs: number): void;
+  distBarrier(group: DistHandle, timeoutMs: number): void;
+  distAllGather(group: DistHandle, tensor: Handle, timeoutMs: number): Handle[];
+  distAllReduceSum(group: DistHandle, tensor: Handle, timeoutMs: number): Handle;
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
