@@ -102,7 +102,7 @@ class DataParallelMethod<State> implements TrainingMethod<State> {
       this.epoch.lastStep = performance.now();
       if ((sums[CANNOT_STEP] as number) > 0 || total === 0) return false;
       E.noGrad(() => {
-        for (const t of tensors) t.div_(total);
+        for (const t of tensors) t.mul_(1 / total);
       });
       estimates?.set(numbers.map((_, i) => (sums[FLAGS + i] as number) / total));
       this.epoch.local += examples;

@@ -128,7 +128,7 @@ export function trainCommand(): Command {
     .option('--quiet', 'no progress output');
   return addDistributedOptions(addCatOptions(command)).action(async (options: TrainOptions, self: Command) => {
       const start = distributedStart(options);
-      if (start.kind === 'launch') return launchWorkers(options, self.parent?.rawArgs ?? process.argv);
+      if (start.kind === 'launch') return launchWorkers(options, process.argv);
       if (options.threads !== undefined) E.setNumThreads(options.threads);
       if (options.resume === true) {
         const saved = readSavedConfig(options.out);
@@ -144,7 +144,7 @@ export function trainCommand(): Command {
         throw badArgument('--per-example-gates is not supported with several workers yet', 'draw the gates per minibatch (the default), or train in one process');
       }
       const writes = worker === null || worker.writes;
-      if (worker !== null && writes && options.resume === true) noteWorkerCount(options.out, worker.env.worldSize);
+      if (writes && options.resume === true) noteWorkerCount(options.out, worker?.env.worldSize ?? 1);
       let removeHandler = (): void => undefined;
       try {
         const runOptions = {
