@@ -22,6 +22,14 @@ export const NOT_RUN: ReadonlyMap<string, string> = new Map([
     'the GPU suite on a GPU machine, with a Node binary carried there',
   ],
   [
+    'npx catrain train --nnodes 2 --node-rank 0 --nproc 1 --master-addr 10.0.0.1 --master-port 29500 ...',
+    'needs two machines (and the rest of a train command); test/distributed/launch.test.ts runs two launchers with --nnodes 2 on loopback',
+  ],
+  [
+    'npx catrain train --nnodes 2 --node-rank 1 --nproc 1 --master-addr 10.0.0.1 --master-port 29500 ...',
+    'the second machine of the command above',
+  ],
+  [
     'bash bench/cifar-quick.sh ../shared/data/cifar-10-batches-bin SEED 15',
     'a benchmark: ResNet-20 trained for 15 epochs by catrain and then by PyTorch for Python (not installed), hours on a CPU',
   ],
