@@ -56,7 +56,7 @@ export interface TrainRunResult {
 
 /** Continues the run in `outDir` from its checkpoint, with the settings it was started with. */
 export function resumeRun(outDir: string, options: Omit<TrainRunOptions, 'resume'> = {}): Promise<TrainRunResult> {
-  return train(null, outDir, options);
+  return train(null, outDir, options, true);
 }
 
 /**
@@ -65,7 +65,7 @@ export function resumeRun(outDir: string, options: Omit<TrainRunOptions, 'resume
  */
 export function trainRun(config: TrainConfig | null, outDir: string, options: TrainRunOptions = {}): Promise<TrainRunResult> {
   if (options.resume !== true && config === null) throw new TypeError('trainRun needs a config for a new run (or resume: true)');
-  return options.resume === true ? train(config, outDir, options, true) : train(config, outDir, options);
+  return train(config, outDir, options, options.resume === true);
 }
 
 /** The run's config: the saved one when resuming (refusing a given one that differs), else the given one, checked. */
@@ -76,13 +76,14 @@ function runConfig(out: RunDirectory, given: TrainConfig | null, resume: boolean
   }
   const saved = out.readConfig();
   if (given !== null) {
-    const differ = Object.keys(saved).filter((key) => JSON.stringify(checkedConfig(given)[key as keyof TrainConfig]) !== JSON.stringify(saved[key as keyof TrainConfig]));
+    const wanted = checkedConfig(given);
+    const differ = (Object.keys(saved) as (keyof TrainConfig)[]).filter((key) => JSON.stringify(wanted[key]) !== JSON.stringify(saved[key]));
     if (differ.length > 0) throw new RunDirectoryError(`${out.dir} was started with other settings (${differ.join(', ')}); resume it without a config, or with its own`);
   }
   return saved;
 }
 
-async function train(given: TrainConfig | null, outDir: string, options: TrainRunOptions, resumeAsked = given === null): Promise<TrainRunResult> {
+async function train(given: TrainConfig | null, outDir: string, options: TrainRunOptions, resumeAsked: boolean): Promise<TrainRunResult> {
   const out = new RunDirectory(outDir);
   // A run that failed before its first checkpoint is started again from its saved settings.
   const resume = resumeAsked && !out.isUnstarted;

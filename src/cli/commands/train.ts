@@ -128,21 +128,21 @@ export function trainCommand(): Command {
     .option('--quiet', 'no progress output');
   return addDistributedOptions(addCatOptions(command)).action(async (options: TrainOptions, self: Command) => {
       const start = distributedStart(options);
-      if (start.kind === 'launch') return launchWorkers(options, process.argv);
-      if (options.threads !== undefined) E.setNumThreads(options.threads);
-      if (options.resume === true) {
-        const saved = readSavedConfig(options.out);
+      // The settings are read or checked once, before any worker starts.
+      const saved = options.resume === true ? readSavedConfig(options.out) : null;
+      if (saved !== null) {
         const conflicts = resumeConflicts(self, options, saved);
         if (conflicts.length > 0) {
           throw badArgument(`--resume continues the run with its saved settings, but these flags differ: ${conflicts.join('; ')}`, `drop them, or start a new run with another --out`);
         }
       }
-      const config = options.resume === true ? null : toConfig(options, self);
-      const worker = start.kind === 'worker' ? await joinWorkers(start.env, options, config?.device ?? readSavedConfig(options.out).device) : null;
-      if (worker !== null && (config ?? readSavedConfig(options.out)).cat?.perExampleGates === true) {
-        worker.close();
+      const settings = saved ?? toConfig(options, self);
+      if (start.kind !== 'single' && settings.cat?.perExampleGates === true) {
         throw badArgument('--per-example-gates is not supported with several workers yet', 'draw the gates per minibatch (the default), or train in one process');
       }
+      if (start.kind === 'launch') return launchWorkers(options, process.argv);
+      if (options.threads !== undefined) E.setNumThreads(options.threads);
+      const worker = start.kind === 'worker' ? await joinWorkers(start.env, options, settings.device) : null;
       const writes = worker === null || worker.writes;
       if (writes && options.resume === true) noteWorkerCount(options.out, worker?.env.worldSize ?? 1);
       let removeHandler = (): void => undefined;
@@ -156,7 +156,7 @@ export function trainCommand(): Command {
           },
           ...(worker === null ? {} : { worker: worker.role() }),
         };
-        const result = config === null ? await resumeRun(options.out, runOptions) : await trainRun(config, options.out, runOptions);
+        const result = saved !== null ? await resumeRun(options.out, runOptions) : await trainRun(settings, options.out, runOptions);
         worker?.finish();
         if (!result.completed) {
           throw new CliError('INTERRUPTED', `training stopped at epoch ${result.position.epoch + 1}, batch ${result.position.batchInEpoch}; checkpoint written`, `continue with: catrain train --resume --out ${options.out}`);
