@@ -1,8 +1,9 @@
 // Data-parallel training as a training method that wraps another (src/train/method.ts): every worker
 // holds the whole network and trains on its own part of each global batch. Before the first step the
-// workers take rank 0's weights and buffers; before each forward, rank 0's buffers (BatchNorm's
-// running statistics, as PyTorch's DDP does); after backward, one coalesced all-reduce averages the
-// weights' gradients and the wrapped method's estimates (CAT's gate gradients), weighted by each
+// workers take rank 0's weights and buffers; before each evaluation, rank 0's buffers (BatchNorm's
+// running statistics, the values PyTorch's DDP sends before every forward); after backward, one
+// coalesced all-reduce averages the weights' gradients and the wrapped method's estimates (CAT's
+// gate gradients), weighted by each
 // worker's share of the batch, together with a few flags (a worker that cannot step, a worker asked to
 // stop). The wrapped method then makes the same decisions on every worker from the same numbers; after
 // every structural change the workers compare a hash of the network and of the method's state.
@@ -59,9 +60,18 @@ class DataParallelMethod<State> implements TrainingMethod<State> {
 
   beforeForward(ctx: StepContext): void {
     this.synced = false;
+    this.inner.beforeForward?.(ctx);
+  }
+
+  /**
+   * DDP's convention gives every worker rank 0's buffers (BatchNorm's running statistics) before each
+   * forward. A training forward never reads them, and rank 0's own never change by it, so sending
+   * them only before they are read, at evaluation, gives the same numbers without a collective per step.
+   */
+  beforeEvaluation(): void {
+    this.inner.beforeEvaluation?.();
     const buffers = this.model.namedBuffers().map(([, b]) => b.value);
     if (buffers.length > 0) E.noGrad(() => this.options.group.broadcast(buffers, 0));
-    this.inner.beforeForward?.(ctx);
   }
 
   afterBackward(ctx: BackwardContext): boolean {

@@ -93,6 +93,8 @@ export interface TrainingMethod<State = unknown> extends StepHooks {
   finish(step: number): { changed: boolean };
   /** What summary.json and architecture.json record, once finish() ran. */
   outcome(): MethodOutcome;
+  /** Before this worker evaluates its part of the test set (data-parallel runs take rank 0's running statistics here). */
+  beforeEvaluation?(): void;
   /** Evaluation of this worker's part of the test set made whole (data-parallel runs). */
   mergeEvaluation?(metrics: EvalMetrics): EvalMetrics;
   dispose(): void;

@@ -66,8 +66,8 @@ export interface TrainerOptions {
   callbacks?: Callback[];
   /** Where a resumed run continues. */
   start?: RunPosition;
-  /** The training method's step hooks, per-epoch log fields and evaluation merge (none: plain SGD). */
-  method?: StepHooks & { epochFields?(): Record<string, unknown>; mergeEvaluation?(metrics: EvalMetrics): EvalMetrics };
+  /** The training method's step hooks, per-epoch log fields and evaluation hooks (none: plain SGD). */
+  method?: StepHooks & { epochFields?(): Record<string, unknown>; beforeEvaluation?(): void; mergeEvaluation?(metrics: EvalMetrics): EvalMetrics };
 }
 
 export class Trainer {
@@ -114,6 +114,7 @@ export class Trainer {
 
   /** Loss, top-1 and top-5 of the model in eval mode over a batch source. */
   async evaluate(source: BatchSource): Promise<EvalMetrics> {
+    this.options.method?.beforeEvaluation?.();
     const metrics = await evaluateModel(this.options.model, source, this.options.device ?? 'cpu');
     return this.options.method?.mergeEvaluation?.(metrics) ?? metrics;
   }
