@@ -8,7 +8,7 @@ import type { Module } from '../nn/index.js';
 import { adjustGamma } from './budget.js';
 import { expectedComplexity, type ExpectedComplexity } from './complexity.js';
 import { costFraction, deployedSize, sizeWithout, type CostKind, type Size } from './cost.js';
-import { GateMultipliers } from './gate-hooks.js';
+import { GateMultipliers, packGateGradients, type GateGradients } from './gate-hooks.js';
 import { GateState, type GateView } from './gate-state.js';
 import { buildStructureGraph } from './graph.js';
 import type { StructureGraph } from './graph-types.js';
@@ -34,6 +34,7 @@ export class CatController {
   private readonly initialBlocks: string[];
   private readonly timeline: CatTimeline;
   private sampledThisStep = false;
+  private averaged: GateGradients | null = null;
   private settled: Settled | null = null;
 
   constructor(
@@ -120,9 +121,22 @@ export class CatController {
     return this.multipliers.sampledBlock(block);
   }
 
-  /** After backward: the gate gradients of this step, to be averaged in place across workers. */
-  stepGradients(): E.Tensor[] {
-    return this.sampledThisStep ? this.multipliers.stepGradients() : [];
+  /**
+   * After backward, for a run that averages across workers: this step's g_k, each worker's own
+   * draw already folded in (so the average holds whether the workers drew alike or not), and
+   * `set`, which takes the averages that endStep then uses.
+   */
+  stepGradients(): { values: Float64Array; set(averaged: ArrayLike<number>): void } {
+    if (!this.sampledThisStep) return { values: new Float64Array(0), set: () => undefined };
+    const grads = this.multipliers.gradients();
+    const { values, unpack } = packGateGradients(grads);
+    return {
+      values,
+      set: (averaged) => {
+        unpack(averaged);
+        this.averaged = grads;
+      },
+    };
   }
 
   /**
@@ -134,7 +148,8 @@ export class CatController {
   endStep(step: number, follower?: SurgeryFollower, blockGradients?: ReadonlyMap<string, number>, rateFactor = 1): readonly PruneEvent[] {
     if (!this.sampledThisStep) return [];
     this.sampledThisStep = false;
-    const grads = this.multipliers.gradients();
+    const grads = this.averaged ?? this.multipliers.gradients();
+    this.averaged = null;
     this.multipliers.clear();
     if (blockGradients !== undefined) for (const [id, g] of blockGradients) grads.blocks.set(id, g);
     const expected = this.expected();
@@ -172,6 +187,7 @@ export class CatController {
   /** Drops the step's multipliers without updating (a skipped step, e.g. a non-finite loss). */
   discardStep(): void {
     this.sampledThisStep = false;
+    this.averaged = null;
     this.multipliers.clear();
   }
 

@@ -32,6 +32,31 @@ export type Linearisation = 'tangent' | 'trapezoid';
 /** Floor of a draw's probability in the trapezoid weights: bounds the estimate's variance. */
 const MIN_DRAW_PROBABILITY = 0.05;
 
+/** A step's gradient of the loss with respect to each gate, dL/dz_k: per unit of each group, and per block. */
+export interface GateGradients {
+  units: Map<string, Float64Array>;
+  blocks: Map<string, number>;
+}
+
+/** The gradients as one flat array (units group by group, then blocks), and its inverse, in place. */
+export function packGateGradients(grads: GateGradients): { values: Float64Array; unpack(values: ArrayLike<number>): void } {
+  const units = [...grads.units.values()];
+  const blocks = [...grads.blocks.keys()];
+  const values = new Float64Array(units.reduce((n, g) => n + g.length, 0) + blocks.length);
+  let offset = 0;
+  for (const g of units) {
+    values.set(g, offset);
+    offset += g.length;
+  }
+  blocks.forEach((id, i) => (values[offset + i] = grads.blocks.get(id) as number));
+  const unpack = (from: ArrayLike<number>): void => {
+    let at = 0;
+    for (const g of units) for (let i = 0; i < g.length; i++) g[i] = from[at++] as number;
+    for (const id of blocks) grads.blocks.set(id, from[at++] as number);
+  };
+  return { values, unpack };
+}
+
 export class GateMultipliers {
   private removers: (() => void)[] = [];
   private current: StepMultipliers | null = null;
@@ -146,7 +171,7 @@ export class GateMultipliers {
   }
 
   /** dL/ds per unit (summed over the batch for per-example gates) and per block, after backward. */
-  gradients(): { units: Map<string, Float64Array>; blocks: Map<string, number> } {
+  gradients(): GateGradients {
     const units = new Map<string, Float64Array>();
     const blocks = new Map<string, number>();
     if (this.current === null) return { units, blocks };
@@ -165,18 +190,6 @@ export class GateMultipliers {
       }),
     );
     return { units, blocks };
-  }
-
-  /**
-   * The gradients dL/ds of this step's multipliers, as tensors sharing their storage: a run that
-   * averages across workers sums them in place before gradients() reads them.
-   */
-  stepGradients(): E.Tensor[] {
-    if (this.current === null) return [];
-    return [...this.current.units.values(), ...this.current.blocks.values()].flatMap((s) => {
-      const grad = s.grad;
-      return grad === null ? [] : [grad];
-    });
   }
 
   /** Ends the step: the multipliers belong to the step's scope, which frees them. */

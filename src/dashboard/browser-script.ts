@@ -45,6 +45,9 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     tr.appendChild(cell(fixed(record.test_acc, 2, 1, '%'), true));
     tr.appendChild(cell(fixed(record.macs_fraction, 1, 100, '%'), true));
     tr.appendChild(cell(fixed(record.epoch_s, 1, 1, ' s'), true));
+    // Data-parallel epochs: all workers together, then one worker's share.
+    var perWorker = record.workers > 1 ? ' (' + fixed(record.img_s_per_worker, 0) + ' per worker)' : '';
+    tr.appendChild(cell(fixed(record.img_s, 0) + perWorker, true));
     body.appendChild(tr);
   }
 

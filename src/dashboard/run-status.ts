@@ -19,6 +19,8 @@ export interface RunRow {
   macsFraction: number | null;
   epochsDone: number;
   epochsPlanned: number | null;
+  /** Processes training it (data-parallel workers), as its last logged epoch says; 1 before. */
+  workers: number;
   sweepId: string | null;
 }
 
@@ -125,6 +127,7 @@ export function describeRun(entry: RunEntry, now = Date.now()): RunRow {
     macsFraction: macsFractionOf(summary, last),
     epochsDone: num(last?.epoch) ?? 0,
     epochsPlanned: num(config?.epochs),
+    workers: num(last?.workers) ?? 1,
     sweepId: entry.sweepId,
   };
 }

@@ -8,7 +8,7 @@
 // stop). The wrapped method then makes the same decisions on every worker from the same numbers; after
 // every structural change the workers compare a hash of the network and of the method's state.
 import * as E from '../engine/index.js';
-import type { Module } from '../nn/index.js';
+import { BatchNorm, type Module } from '../nn/index.js';
 import type { BackwardContext, Callback, EvalMetrics, MethodContext, RunState, StepContext, StepEstimates, TrainingMethod } from '../train/index.js';
 import { LockstepError, lockstepDigest } from './lockstep.js';
 
@@ -19,13 +19,25 @@ export interface Collectives {
   allReduceCoalesced(tensors: readonly E.Tensor[], options?: { bucketBytes?: number; scale?: number }): void;
   broadcast(tensors: E.Tensor | readonly E.Tensor[], root?: number): void;
   allGather(tensor: E.Tensor): E.Tensor[];
+  allReduceSum(tensor: E.Tensor): E.Tensor;
 }
 
 export interface DataParallelOptions {
   group: Collectives;
   /** Gradient bucket size of the all-reduce. */
   bucketBytes?: number;
+  /** BatchNorm statistics over the whole global batch (--sync-bn); default: each worker's part. */
+  syncBatchNorm?: boolean;
+  /**
+   * 'shared' (default): the wrapped method's random draws before the forward (CAT's gates) come from
+   * the generator every worker holds in the same state, so all workers draw alike. 'per-worker':
+   * each worker draws its own, from a stream seeded by the step and its rank (so a resumed run
+   * draws what the uninterrupted one did).
+   */
+  gateDraws?: GateDraws;
 }
+
+export type GateDraws = 'shared' | 'per-worker';
 
 /** Flags summed with the gradients: examples, workers that cannot step, workers asked to stop. */
 const EXAMPLES = 0;
@@ -39,6 +51,8 @@ class DataParallelMethod<State> implements TrainingMethod<State> {
   readonly name: string;
   private run: RunState | null = null;
   private synced = false;
+  /** This step's loss weight when BatchNorm is synced (its backward was already the whole batch's share), else null. */
+  private weighted: number | null = null;
   private structure = '';
   private epoch = { started: 0, lastStep: 0, local: 0, global: 0, lossSum: 0, correct: 0 };
 
@@ -48,10 +62,18 @@ class DataParallelMethod<State> implements TrainingMethod<State> {
     private readonly options: DataParallelOptions,
   ) {
     this.name = inner.name;
+    if (options.syncBatchNorm === true) {
+      const sum = (t: E.Tensor): E.Tensor => options.group.allReduceSum(t);
+      for (const layer of this.batchNorms()) layer.syncStatistics(sum);
+    }
     // Every worker starts from rank 0's network, whatever its own seed or checkpoint gave it.
     E.noGrad(() => this.options.group.broadcast(this.stateTensors(), 0));
     this.structure = structureKey(model);
     this.checkLockstep('the start');
+  }
+
+  private batchNorms(): BatchNorm[] {
+    return this.model.modules().filter((m): m is BatchNorm => m instanceof BatchNorm);
   }
 
   private stateTensors(): E.Tensor[] {
@@ -60,7 +82,37 @@ class DataParallelMethod<State> implements TrainingMethod<State> {
 
   beforeForward(ctx: StepContext): void {
     this.synced = false;
-    this.inner.beforeForward?.(ctx);
+    this.weighted = null;
+    if (this.options.gateDraws !== 'per-worker') {
+      this.inner.beforeForward?.(ctx);
+      return;
+    }
+    // The shared generator is left as it was, so every worker's shared stream stays the same.
+    const shared = E.keep(E.getRngState());
+    try {
+      E.manualSeed(perWorkerSeed(ctx.step, this.options.group.rank));
+      this.inner.beforeForward?.(ctx);
+    } finally {
+      E.setRngState(shared);
+      shared.dispose();
+    }
+  }
+
+  /**
+   * With synced BatchNorm a worker's backward also carries the other workers' losses (through the
+   * statistics' sum), so the examples' weights must be applied before backward, not after: each
+   * worker's loss is scaled by its share of the whole batch, and the gradients are then just summed.
+   */
+  lossWeight(ctx: StepContext): number {
+    if (this.options.syncBatchNorm !== true) return 1;
+    const examples = ctx.y.size(0);
+    const total = E.scope(() => {
+      const count = E.tensor([examples], { dtype: 'float64' });
+      this.options.group.allReduceCoalesced([count]);
+      return count.item();
+    });
+    this.weighted = total > 0 ? examples / total : 0;
+    return this.weighted;
   }
 
   /**
@@ -102,8 +154,9 @@ class DataParallelMethod<State> implements TrainingMethod<State> {
       flags[CORRECT] = correct;
       numbers.forEach((n, i) => (flags[FLAGS + i] = n * examples));
       const shared = E.tensor(flags, { dtype: 'float64' });
+      const preWeighted = this.weighted !== null;
       E.noGrad(() => {
-        for (const t of tensors) t.mul_(examples);
+        if (!preWeighted) for (const t of tensors) t.mul_(examples);
         this.options.group.allReduceCoalesced([...tensors, shared], this.options.bucketBytes === undefined ? {} : { bucketBytes: this.options.bucketBytes });
       });
       const sums = shared.data() as Float64Array;
@@ -111,9 +164,11 @@ class DataParallelMethod<State> implements TrainingMethod<State> {
       if ((sums[STOP] as number) > 0 && this.run !== null) this.run.stopTraining = true;
       this.epoch.lastStep = performance.now();
       if ((sums[CANNOT_STEP] as number) > 0 || total === 0) return false;
-      E.noGrad(() => {
-        for (const t of tensors) t.mul_(1 / total);
-      });
+      if (!preWeighted) {
+        E.noGrad(() => {
+          for (const t of tensors) t.mul_(1 / total);
+        });
+      }
       estimates?.set(numbers.map((_, i) => (sums[FLAGS + i] as number) / total));
       this.epoch.local += examples;
       this.epoch.global += total;
@@ -214,8 +269,17 @@ class DataParallelMethod<State> implements TrainingMethod<State> {
   }
 
   dispose(): void {
+    for (const layer of this.batchNorms()) layer.syncStatistics(null);
     this.inner.dispose();
   }
+}
+
+/** A seed for one worker's draws at one step: distinct per (step, rank), the same on every run. */
+function perWorkerSeed(step: number, rank: number): number {
+  // splitmix-style mixing of the pair into 53 bits.
+  let h = BigInt(step) * 0x9e3779b97f4a7c15n + BigInt(rank + 1) * 0xbf58476d1ce4e5b9n;
+  h = ((h ^ (h >> 30n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
+  return Number((h ^ (h >> 31n)) & 0x1fffffffffffffn);
 }
 
 /** The network's shape: every parameter's name and size (it changes with every surgery). */

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import * as E from '../engine/index.js';
 import type { WorkerRole } from '../train/index.js';
 import { bindAddress } from './address.js';
-import { dataParallel } from './data-parallel.js';
+import { dataParallel, type GateDraws } from './data-parallel.js';
 import type { WorkerEnv } from './env.js';
 
 export interface JoinOptions {
@@ -52,11 +52,11 @@ export class Worker {
     return this.env.rank === 0;
   }
 
-  role(): WorkerRole {
+  role(options: { syncBatchNorm?: boolean; gateDraws?: GateDraws } = {}): WorkerRole {
     return {
       shard: { index: this.env.rank, count: this.env.worldSize },
       writes: this.writes,
-      wrap: (method, context) => dataParallel(method, context, { group: this.group }),
+      wrap: (method, context) => dataParallel(method, context, { group: this.group, syncBatchNorm: options.syncBatchNorm === true, gateDraws: options.gateDraws ?? 'shared' }),
     };
   }
 

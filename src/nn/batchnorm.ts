@@ -6,6 +6,7 @@ import { constant_ } from './init.js';
 import { Module } from './module.js';
 import type { Buffer, Parameter, ParameterSlice } from './parameter.js';
 import type { InputSurgery, OutputSurgery } from './surgery-types.js';
+import { syncedBatchNorm, type WorkerSum } from './sync-batchnorm.js';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -26,6 +27,7 @@ export abstract class BatchNorm extends Module implements OutputSurgery, InputSu
   readonly eps: number;
   readonly momentum: number | null;
   private width: number;
+  private workerSum: WorkerSum | null = null;
 
   /** Input ranks the layer accepts (BatchNorm1d: 2 or 3, BatchNorm2d: 4). */
   protected abstract readonly ranks: readonly number[];
@@ -59,6 +61,14 @@ export abstract class BatchNorm extends Module implements OutputSurgery, InputSu
     return this.width;
   }
 
+  /**
+   * Training forwards take their batch statistics over every worker's examples, summed by `sum`
+   * (--sync-bn); null goes back to this worker's own examples, as DDP does by default.
+   */
+  syncStatistics(sum: WorkerSum | null): void {
+    this.workerSum = sum;
+  }
+
   resetRunningStats(): void {
     E.noGrad(() => {
       if (this.runningMean !== null) E.zero_(this.runningMean.value);
@@ -87,15 +97,16 @@ export abstract class BatchNorm extends Module implements OutputSurgery, InputSu
       E.noGrad(() => E.add_(counter, 1));
       if (this.momentum === null) factor = 1 / counter.item();
     }
-    return E.batchNorm(x, {
+    const shared = {
       weight: this.weight === null ? null : this.effectiveValue('weight'),
       bias: this.bias === null ? null : this.effectiveValue('bias'),
       runningMean: this.runningMean?.value ?? null,
       runningVar: this.runningVar?.value ?? null,
-      training: this.training || this.runningMean === null,
       momentum: factor,
       eps: this.eps,
-    });
+    };
+    if (this.training && this.workerSum !== null) return syncedBatchNorm(x, { ...shared, sum: this.workerSum });
+    return E.batchNorm(x, { ...shared, training: this.training || this.runningMean === null });
   }
 
   /** Keeps channels `indices` of weight, bias and running statistics. A BatchNorm's inputs are its outputs. */

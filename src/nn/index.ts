@@ -7,6 +7,7 @@ export { WeightedLayer } from './weighted-layer.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Conv2d, type Conv2dOptions, type Pair } from './conv.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
+export type { WorkerSum } from './sync-batchnorm.js';
 export { ReLU, Identity, Dropout, Flatten } from './activation.js';
 export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type Pool2dOptions } from './pooling.js';
 export { Sequential } from './sequential.js';

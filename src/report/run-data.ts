@@ -15,6 +15,10 @@ export interface EpochRecord {
   params?: number;
   macs_fraction?: number;
   epoch_s?: number;
+  /** Training images per second, of all workers together and of one (data-parallel runs log both). */
+  img_s?: number;
+  img_s_per_worker?: number;
+  workers?: number;
   alive_blocks?: number;
   total_blocks?: number;
   alive_units?: Record<string, number>;
@@ -43,7 +47,7 @@ function toRecord(raw: Record<string, unknown>): EpochRecord | null {
   const epoch = finite(raw.epoch);
   if (epoch === undefined) return null;
   const record: EpochRecord = { epoch };
-  for (const key of ['step', 'test_acc', 'train_acc', 'train_loss', 'macs', 'params', 'macs_fraction', 'epoch_s', 'alive_blocks', 'total_blocks'] as const) {
+  for (const key of ['step', 'test_acc', 'train_acc', 'train_loss', 'macs', 'params', 'macs_fraction', 'epoch_s', 'img_s', 'img_s_per_worker', 'workers', 'alive_blocks', 'total_blocks'] as const) {
     const value = finite(raw[key]);
     if (value !== undefined) record[key] = value;
   }

@@ -9,6 +9,7 @@ import { gateChart } from './charts/gates.js';
 import { widthTimelineChart } from './charts/width-timeline.js';
 import { renderPage, type ReportSection } from './html.js';
 import { readRunData, type RunReportData } from './run-data.js';
+import { throughputOf } from '../train/index.js';
 
 const percent = (fraction: number): string => `${(100 * fraction).toFixed(1)}%`;
 
@@ -26,6 +27,12 @@ function facts(data: RunReportData): [string, string][] {
     list.push(['MACs', `${summary.final.macs.toLocaleString('en-US')} (${percent(summary.final.macs / summary.baseline.macs)} of dense)`]);
     list.push(['parameters', `${summary.final.params.toLocaleString('en-US')} (${percent(summary.final.params / summary.baseline.params)} of dense)`]);
     list.push(['training time', `${summary.train_seconds.toFixed(1)} s`]);
+  }
+  const speed = throughputOf(log);
+  if (Number.isFinite(speed.imgS)) {
+    const perWorker = speed.workers > 1 ? ` (${speed.imgSPerWorker.toFixed(0)} per worker)` : '';
+    list.push(['workers', String(speed.workers)]);
+    list.push(['throughput', `${speed.imgS.toFixed(0)} training images/s${perWorker}, median over the epochs`]);
   }
   return list;
 }

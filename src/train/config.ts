@@ -30,6 +30,16 @@ export interface TrainConfig {
   imageSize: number;
   /** Train on the first N training images only (a quick pilot); null: all of them. */
   trainSubset: number | null;
+  /**
+   * Data-parallel runs: BatchNorm takes its batch statistics over the whole global batch instead of
+   * each worker's part (PyTorch's SyncBatchNorm). One process trains alike either way.
+   */
+  syncBn: boolean;
+  /**
+   * Data-parallel runs: the gates are drawn once for the whole batch ('shared') or by each worker
+   * for its part ('per-worker'; docs/distributed.md compares the two).
+   */
+  gateDraws: 'shared' | 'per-worker';
   /** Complexity-Aware Training settings; null trains the dense network. */
   cat: CatOptions | null;
 }
@@ -54,6 +64,8 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   evalBatchSize: 500,
   imageSize: 224,
   trainSubset: null,
+  syncBn: false,
+  gateDraws: 'shared',
   cat: null,
 };
 
@@ -85,6 +97,8 @@ export function configProblems(config: TrainConfig): string[] {
   if (config.nesterov && config.momentum === 0) problems.push('--nesterov needs --momentum > 0');
   if (config.warmupEpochs > config.epochs) problems.push(`--warmup-epochs (${config.warmupEpochs}) exceeds --epochs (${config.epochs})`);
   if (config.schedule === 'step' && config.milestones.length === 0) problems.push('--schedule step needs --milestones, e.g. --milestones 8,12');
+  if (config.gateDraws !== 'shared' && config.gateDraws !== 'per-worker') problems.push(`gateDraws (--gate-draws) must be 'shared' or 'per-worker', got ${JSON.stringify(config.gateDraws)}`);
+  if (typeof config.syncBn !== 'boolean') problems.push(`syncBn (--sync-bn) must be true or false, got ${JSON.stringify(config.syncBn)}`);
   if (config.cat !== null) problems.push(...catProblems(config.cat, config.epochs));
   return problems;
 }

@@ -9,7 +9,7 @@ export { cosineSchedule, stepSchedule, constantSchedule, type LrSchedule, type S
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type RunPosition } from './checkpoint.js';
 export { RunDirectory, RunDirectoryError, RUN_FILES } from './run-dir.js';
 export { loadRunNetwork, type LoadedRun, type DataShape } from './load-run.js';
-export { type RunSummary } from './summary.js';
+export { type RunSummary, type Throughput, throughputOf } from './summary.js';
 export { type Callback, type RunState, type BatchLogs, type EpochLogs } from './callback.js';
 export { Checkpointer } from './callbacks/checkpointer.js';
 export { JsonlLog } from './callbacks/jsonl-log.js';

@@ -45,6 +45,11 @@ export interface StepHooks {
   /** Before the forward (e.g. draw this step's gates). */
   beforeForward?(ctx: StepContext): void;
   /**
+   * What this process's mean loss is multiplied by before backward (default 1): its share of the
+   * whole batch, for workers whose backward passes reach each other's gradients (synced BatchNorm).
+   */
+  lossWeight?(ctx: StepContext): number;
+  /**
    * After backward, before the weight update: the gradients may be read, replaced or added to.
    * Returning false skips this step's update (the trainer then zeroes the gradients and calls
    * discardStep), as every worker must when any of them cannot step.

@@ -18,7 +18,7 @@ import { methodFor } from './methods/index.js';
 import { restoreRun, type Restored } from './restore.js';
 import { RunDirectory, RunDirectoryError } from './run-dir.js';
 import { buildRun, parameterNames, type RunParts } from './setup.js';
-import { writeSummary } from './summary.js';
+import { throughputOf, writeSummary } from './summary.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 
 /** A network the caller built (instead of a model name): the run takes ownership and disposes it. */
@@ -187,7 +187,7 @@ async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, part
   const outcome = method.outcome();
   parts.model.save(out.file('model'), { model: config.model });
   out.writeJson('architecture', outcome.architecture);
-  writeSummary(out, { config, test, outcome, trainSeconds: seconds, epochSeconds: readEpochSeconds(out, epochSeconds) });
+  writeSummary(out, { config, test, outcome, trainSeconds: seconds, epochSeconds: readEpochSeconds(out, epochSeconds), throughput: throughputOf(out.readLog()) });
   return { completed: true, position, test, seconds };
 }
 

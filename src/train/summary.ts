@@ -28,6 +28,26 @@ export interface RunSummary {
   gates_interior: number;
   train_seconds: number;
   epoch_seconds: number[];
+  /** Processes that trained the last epoch (data-parallel workers; 1 for one process). */
+  workers: number;
+  /** Training images per second of all workers together, median over the epochs. */
+  img_s: number;
+  /** The same per worker. */
+  img_s_per_worker: number;
+}
+
+/** The fields of an epoch's log line that throughputOf reads. */
+export interface ThroughputFields {
+  img_s?: unknown;
+  img_s_per_worker?: unknown;
+  workers?: unknown;
+}
+
+/** The throughput figures of summary.json, from the epochs' log lines. */
+export interface Throughput {
+  workers: number;
+  imgS: number;
+  imgSPerWorker: number;
 }
 
 export interface SummaryInput {
@@ -36,6 +56,7 @@ export interface SummaryInput {
   outcome: MethodOutcome;
   trainSeconds: number;
   epochSeconds: number[];
+  throughput: Throughput;
 }
 
 export function summarize(input: SummaryInput): RunSummary {
@@ -60,6 +81,29 @@ export function summarize(input: SummaryInput): RunSummary {
     gates_interior: outcome.gatesInterior,
     train_seconds: input.trainSeconds,
     epoch_seconds: input.epochSeconds,
+    workers: input.throughput.workers,
+    img_s: input.throughput.imgS,
+    img_s_per_worker: input.throughput.imgSPerWorker,
+  };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/**
+ * Throughput over the epochs of log.jsonl lines: a line without img_s_per_worker is a one-process
+ * epoch, whose img_s is its worker's; workers are the last epoch's.
+ */
+export function throughputOf(lines: readonly ThroughputFields[]): Throughput {
+  const numbers = (values: unknown[]): number[] => values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const last = lines.at(-1)?.workers;
+  return {
+    workers: typeof last === 'number' && Number.isInteger(last) && last >= 1 ? last : 1,
+    imgS: median(numbers(lines.map((line) => line.img_s))),
+    imgSPerWorker: median(numbers(lines.map((line) => line.img_s_per_worker ?? line.img_s))),
   };
 }
 

@@ -92,7 +92,8 @@ export class Trainer {
     method?.beforeForward?.(ctx);
     const logits = model.call(x);
     const loss = E.crossEntropy(logits, y);
-    loss.backward();
+    const weight = method?.lossWeight?.(ctx) ?? 1;
+    (weight === 1 ? loss : E.mul(loss, weight)).backward();
     const lossValue = loss.item();
     const correct = E.noGrad(() => logits.argmax(1).eq(y).sum().item());
     const logs = { loss: lossValue, correct, size: y.size(0), rate };

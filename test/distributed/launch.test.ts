@@ -1,7 +1,8 @@
 // `catrain train --nproc 2`: CAT on two workers lands its budget and writes one run directory; a
 // worker killed with SIGKILL stops the other within --dist-timeout, the launcher names it and the
 // checkpoint stays intact; --max-restarts finishes such a run; a stopped run resumes bit-identically
-// with the same worker count and, saying so, with another; two launchers form one run (--nnodes 2).
+// with the same worker count and, saying so, with another; per-worker gate draws resume alike; two
+// launchers form one run (--nnodes 2, with synced BatchNorm).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -128,14 +129,39 @@ test('a worker killed with SIGKILL stops the other within --dist-timeout; the ch
   assert.ok(existsSync(path.join(restarted, 'summary.json')));
 }));
 
-test('two launchers with --nnodes 2 train one ResNet-20 CAT run to the end', { skip: NO_CIFAR10 }, withRoot(async (root) => {
+test('--gate-draws per-worker: each worker draws its own gates, the run lands its budget and resumes bit-identically', withRoot(async (root) => {
+  const args = [...LENET, '--nproc', '2', '--gate-draws', 'per-worker'];
+  const whole = path.join(root, 'whole');
+  const first = catrain('train', ...args, '--out', whole);
+  assert.equal(first.status, 0, first.stderr);
+  const summary = readJson<{ gates_nonbinary: number; workers: number; final: { params: number }; baseline: { params: number } }>(path.join(whole, 'summary.json'));
+  assert.equal(summary.workers, 2);
+  assert.equal(summary.gates_nonbinary, 0);
+  const fraction = summary.final.params / summary.baseline.params;
+  assert.ok(fraction <= 0.3 && fraction >= 0.3 * 0.97, `landed at ${fraction}`);
+  const shared = path.join(root, 'shared');
+  assert.equal(catrain('train', ...LENET, '--nproc', '2', '--out', shared).status, 0);
+  assert.notDeepEqual(readFileSync(path.join(whole, 'model.safetensors')), readFileSync(path.join(shared, 'model.safetensors')), 'other draws train another network');
+
+  const split = path.join(root, 'split');
+  const launcher = background(['train', ...args, '--out', split]);
+  await until(() => existsSync(path.join(split, 'log.jsonl')), 60000);
+  process.kill(launcher.pid, 'SIGINT');
+  assert.equal((await launcher.done).code, 130);
+  const resumed = catrain('train', '--resume', '--nproc', '2', '--out', split);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.deepEqual(readFileSync(path.join(split, 'model.safetensors')), readFileSync(path.join(whole, 'model.safetensors')));
+}));
+
+test('two launchers with --nnodes 2 train one ResNet-20 CAT run with --sync-bn to the end', { skip: NO_CIFAR10 }, withRoot(async (root) => {
   const out = path.join(root, 'nodes');
   const port = await freePort();
-  const common = ['train', '--model', 'resnet20', '--data', `cifar10:${CIFAR10_DIR}`, '--train-subset', '256', '--batch-size', '64', '--eval-batch-size', '1000', '--workers', '0', '--epochs', '2', '--target-macs', '0.6', '--quiet', '--out', out];
+  const common = ['train', '--model', 'resnet20', '--data', `cifar10:${CIFAR10_DIR}`, '--train-subset', '256', '--batch-size', '64', '--eval-batch-size', '1000', '--workers', '0', '--epochs', '2', '--target-macs', '0.6', '--sync-bn', '--quiet', '--out', out];
   const nodes = [0, 1].map((rank) => background([...common, '--nnodes', '2', '--node-rank', String(rank), '--master-port', String(port)], 300000));
   const exits = await Promise.all(nodes.map((n) => n.done));
   exits.forEach((exit, rank) => assert.equal(exit.code, 0, `node ${rank}: ${exit.stderr}`));
   assert.ok(logOf(out).every((line) => line.workers === 2));
+  assert.equal(readJson<{ syncBn: boolean }>(path.join(out, 'config.json')).syncBn, true);
   assert.ok(existsSync(path.join(out, 'architecture.json')));
 }));
 

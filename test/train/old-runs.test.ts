@@ -25,11 +25,13 @@ test('a run stopped by an earlier version resumes to the bit-identical end; a fi
     for (const file of ['model.safetensors', 'architecture.json']) {
       assert.deepEqual(readFileSync(path.join(stopped, file)), readFileSync(path.join(done, file)), `${file} as the earlier version trained it`);
     }
+    // Times and throughput differ from run to run; the worker count and throughput are newer fields.
     const summary = (dir: string): unknown => {
-      const { train_seconds: _t, epoch_seconds: _e, ...rest } = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+      const { train_seconds: _t, epoch_seconds: _e, img_s: _i, img_s_per_worker: _p, workers: _w, ...rest } = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
       return rest;
     };
     assert.deepEqual(summary(stopped), summary(done));
+    assert.equal((JSON.parse(readFileSync(path.join(stopped, 'summary.json'), 'utf8')) as { workers: number }).workers, 1);
 
     const evaluation = catrain('eval', '--run', done, '--json');
     assert.equal(evaluation.status, 0, evaluation.stderr);

@@ -124,6 +124,8 @@ export function trainCommand(): Command {
     .option('--eval-batch-size <n>', 'evaluation batch size', positiveInt('--eval-batch-size'), d.evalBatchSize)
     .option('--image-size <n>', 'folder datasets: side the images are resized to', positiveInt('--image-size'), d.imageSize)
     .option('--train-subset <n>', 'train on the first n training images only (a quick pilot; the test set stays whole)', positiveInt('--train-subset'))
+    .option('--sync-bn', "several workers: BatchNorm statistics over the whole global batch, not each worker's part (a collective per BatchNorm layer in forward and backward)", false)
+    .option('--gate-draws <mode>', "several workers: 'shared' (one draw of the gates for the whole batch) or 'per-worker' (each worker draws its own)", oneOf('--gate-draws', ['shared', 'per-worker'] as const), d.gateDraws)
     .option('--threads <n>', 'libtorch intra-op threads (default: all cores)', positiveInt('--threads'))
     .option('--quiet', 'no progress output');
   return addDistributedOptions(addCatOptions(command)).action(async (options: TrainOptions, self: Command) => {
@@ -154,7 +156,7 @@ export function trainCommand(): Command {
               trainer.run.stopTraining = true;
             }, 'training');
           },
-          ...(worker === null ? {} : { worker: worker.role() }),
+          ...(worker === null ? {} : { worker: worker.role({ syncBatchNorm: settings.syncBn, gateDraws: settings.gateDraws }) }),
         };
         const result = saved !== null ? await resumeRun(options.out, runOptions) : await trainRun(settings, options.out, runOptions);
         worker?.finish();

@@ -36,17 +36,18 @@ export function runPage(run: RunRow): string {
     .map((name) => `<a href="/run/file?${query({ id: run.id, name })}">${name}</a>`)
     .join(' · ');
   const planned = run.epochsPlanned === null ? '' : ` of ${run.epochsPlanned}`;
+  const workers = run.workers > 1 ? ` · <span id="workers">${run.workers} workers</span>` : '';
   return page({
     title: run.name,
     charts: true,
     body: `<h1>${escapeHtml(run.name)}</h1>
 <p><span id="status" class="status status-${run.status}">${run.status}</span>
 ${escapeHtml(run.model)} on ${escapeHtml(run.data)}, ${run.method} · epochs done: <span id="epochs-done">${run.epochsDone}</span>${planned}
-· test accuracy ${formatPercent(run.testAcc)} · MACs kept ${formatFraction(run.macsFraction)}</p>
+· test accuracy ${formatPercent(run.testAcc)} · MACs kept ${formatFraction(run.macsFraction)}${workers}</p>
 <p><a href="/run/report?${id}">Full run report</a> · files: ${files}</p>
 <div id="live" data-events="/run/events?${id}"></div>
 <div class="charts">${charts}</div>
 <h2>Epochs</h2>
-<table id="epochs"><thead><tr><th>Epoch</th><th>Train loss</th><th>Train acc.</th><th>Test acc.</th><th>MACs kept</th><th>Time</th></tr></thead><tbody></tbody></table>`,
+<table id="epochs"><thead><tr><th>Epoch</th><th>Train loss</th><th>Train acc.</th><th>Test acc.</th><th>MACs kept</th><th>Time</th><th>Images/s</th></tr></thead><tbody></tbody></table>`,
   });
 }

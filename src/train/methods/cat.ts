@@ -63,10 +63,17 @@ class CatMethod implements TrainingMethod<CatState> {
   estimates(): StepEstimates {
     const blocks = this.blockGradients;
     const ids = blocks === undefined ? [] : [...blocks.keys()];
+    // The gate gradients come from backward, so they travel with the weights' gradients (a tensor
+    // scaled like them); the two-point estimates are plain numbers of forward passes.
+    const gates = this.controller.stepGradients();
+    const carrier = E.tensor(gates.values, { dtype: 'float64' });
     return {
-      tensors: this.controller.stepGradients(),
+      tensors: gates.values.length > 0 ? [carrier] : [],
       numbers: ids.map((id) => blocks?.get(id) as number),
-      set: (averaged) => ids.forEach((id, i) => blocks?.set(id, averaged[i] as number)),
+      set: (averaged) => {
+        gates.set(carrier.data() as Float64Array);
+        ids.forEach((id, i) => blocks?.set(id, averaged[i] as number));
+      },
     };
   }
 
