@@ -2,6 +2,7 @@
 # CAT on one worker and on two, one run after the other: the same command with --nproc 1 (2 threads)
 # and --nproc 2 (1 thread each), and with --gate-draws per-worker. Prints one JSON line per run from
 # its summary.json: budget landed, accuracy, gates left non-binary, time, throughput.
+# PER_WORKER_DRAWS=0 skips the third run (for long runs, where two settings fill the sitting).
 #   bash bench/distributed/cat-workers.sh OUT_DIR [SEED=0] -- TRAIN FLAGS...
 # e.g. bash bench/distributed/cat-workers.sh runs/dp-l300 0 -- --model lenet300 --data mnist --target-params 0.2
 set -euo pipefail
@@ -23,4 +24,4 @@ run() {
 }
 CATRAIN_THREADS=2 run one-worker $cli train "$@"
 run two-workers $cli train "$@" --nproc 2
-run two-workers-per-worker-draws $cli train "$@" --nproc 2 --gate-draws per-worker
+[ "${PER_WORKER_DRAWS:-1}" = 0 ] || run two-workers-per-worker-draws $cli train "$@" --nproc 2 --gate-draws per-worker
