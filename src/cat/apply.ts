@@ -5,7 +5,7 @@ import type { Module } from '../nn/index.js';
 import type { GateMultipliers } from './gate-hooks.js';
 import type { GateState } from './gate-state.js';
 import { buildStructureGraph } from './graph.js';
-import type { StructureGraph } from './graph-types.js';
+import type { GraphOptions, StructureGraph } from './graph-types.js';
 import type { Removal } from './removal.js';
 import { applyEvents, silenceUnits, type PruneEvent, type SurgeryFollower } from './surgery.js';
 
@@ -13,6 +13,8 @@ export interface PrunedNetwork {
   model: Module;
   inputShape: readonly number[];
   graph: StructureGraph;
+  /** How the graph is derived again after surgery. */
+  structure: GraphOptions;
   gates: GateState;
   history: PruneEvent[];
   multipliers: GateMultipliers;
@@ -39,7 +41,7 @@ export function applyRemoval(net: PrunedNetwork, removal: Removal, follower?: Su
   net.history.push(...events);
   // Traced without gates: a gate's multiply would read as a per-channel constant and fix its group.
   net.multipliers.uninstall();
-  const graph = buildStructureGraph(net.model, net.inputShape);
+  const graph = buildStructureGraph(net.model, net.inputShape, net.structure);
   const prunable = new Set(graph.groups.filter((g) => g.prunable).map((g) => g.id));
   for (const id of [...net.gates.groups.keys()]) if (!prunable.has(id)) net.gates.groups.delete(id);
   const blocks = new Set(graph.blocks.map((b) => b.id));

@@ -45,7 +45,7 @@ export class CatController {
     readonly device: E.Device,
     restored?: CatState,
   ) {
-    this.currentGraph = buildStructureGraph(model, inputShape);
+    this.currentGraph = buildStructureGraph(model, inputShape, { residualChannels: options.residualChannels });
     const selection = { units: !options.layersOnly, layers: !options.unitsOnly, protect: options.protect };
     if (restored === undefined) {
       this.gateState = GateState.initial(this.currentGraph, selection);
@@ -230,7 +230,7 @@ export class CatController {
   /** Applies a decision to the gates, the network, the optimiser and the graph (apply.ts). */
   private apply(removal: Removal, follower?: SurgeryFollower): void {
     const network = { model: this.model, inputShape: this.inputShape, graph: this.currentGraph, gates: this.gateState, history: this.prunings, multipliers: this.multipliers };
-    this.currentGraph = applyRemoval({ ...network, gated: this.settled === null }, removal, follower);
+    this.currentGraph = applyRemoval({ ...network, structure: { residualChannels: this.options.residualChannels }, gated: this.settled === null }, removal, follower);
   }
 
   /** The cost of the network with the gates in `off` (and the spares) removed, widths rounded as surgery will round them. */

@@ -71,7 +71,8 @@ export class GateMultipliers {
 
   /**
    * Attaches every gate. A unit gate whose consumers read it through linear ops scales their input
-   * channels, which their weights carry, and a layer gate whose branch ends in a norm whose output
+   * channels, which their weights carry; one that sits on an affine norm's output (a coupled group's,
+   * before its residual sums) scales the norm's weight and bias; and a layer gate whose branch ends in a norm whose output
    * channels its parameters carry (an affine BatchNorm) scales that norm: the same function and
    * gradient as multiplying the activation, for O(weights) instead of passes over the activation and
    * its gradient (docs/benchmarks.md). The others, and per-example gates, multiply the activation.
@@ -79,21 +80,26 @@ export class GateMultipliers {
   install(graph: StructureGraph, gates: GateState): void {
     this.uninstall();
     for (const group of graph.groups) {
-      if (!gates.groups.has(group.id) || group.gateSite === null) continue;
+      if (!gates.groups.has(group.id)) continue;
       const id = group.id;
-      if (group.gateFolded && !this.perExample) {
-        for (const consumer of group.consumers) {
-          const layer = this.model.getSubmodule(consumer.module);
-          const problem = channelScaleProblem(layer, 'inputs');
-          if (problem !== null) throw new Error(`cannot fold the gate of ${id} into ${consumer.module}: ${problem}`);
-          const expand = consumer.expand;
-          this.removers.push(scaleChannels(layer, 'inputs', (module) => this.unitMultiplier(module, () => this.deviceOf(module), id, gates, expand)));
+      // A coupled group has one site per producer, all multiplied by the same draw: its gradient sums them.
+      for (const site of group.gateSites) {
+        const module = this.model.getSubmodule(site.module);
+        if (site.folds === 'consumers' && !this.perExample) {
+          for (const consumer of group.consumers) {
+            const layer = this.model.getSubmodule(consumer.module);
+            const problem = channelScaleProblem(layer, 'inputs');
+            if (problem !== null) throw new Error(`cannot fold the gate of ${id} into ${consumer.module}: ${problem}`);
+            const expand = consumer.expand;
+            this.removers.push(scaleChannels(layer, 'inputs', (m) => this.unitMultiplier(m, () => this.deviceOf(m), id, gates, expand)));
+          }
+        } else if (site.folds === 'norm' && !this.perExample) {
+          this.removers.push(scaleChannels(module, 'outputs', (m) => this.unitMultiplier(m, () => this.deviceOf(m), id, gates)));
+        } else {
+          const rank = site.rank;
+          this.removers.push(module.registerForwardHook((m, _input, output) => this.gateUnits(m, output, id, rank, gates)));
         }
-        continue;
       }
-      const rank = group.gateRank;
-      const site = this.model.getSubmodule(group.gateSite);
-      this.removers.push(site.registerForwardHook((module, _input, output) => this.gateUnits(module, output, id, rank, gates)));
     }
     for (const site of graph.blocks) {
       if (!gates.blocks.has(site.id)) continue;

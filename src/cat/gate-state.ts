@@ -56,7 +56,7 @@ export class GateState implements GateView {
     const state = new GateState();
     const fresh = (n: number): GateRecord => ({ theta: new Array<number>(n).fill(1), zeroSteps: new Array<number>(n).fill(0), pull: new Array<number>(n).fill(0), spare: new Array<number>(n).fill(0) });
     if (selection.units) {
-      for (const g of graph.groups) if (g.prunable && !isProtected(g.id, selection.protect) && !isProtected(g.gateSite ?? g.id, selection.protect)) state.groups.set(g.id, fresh(g.width));
+      for (const g of graph.groups) if (g.prunable && !isProtected(g.id, selection.protect) && !g.gateSites.some((site) => isProtected(site.module, selection.protect))) state.groups.set(g.id, fresh(g.width));
     }
     if (selection.layers) {
       for (const b of graph.blocks) if (b.prunable && !isProtected(b.id, selection.protect)) state.blocks.set(b.id, fresh(1));

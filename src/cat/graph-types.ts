@@ -2,31 +2,57 @@
 // and the residual blocks that can be removed as layers. Plain data derived from a trace; every CAT
 // component (complexity, gates, pruning, surgery, reports) reads it, none names an architecture.
 
-/** A channel dimension whose units shrink together: one producer's outputs, its norms, its consumers' inputs. */
+/**
+ * How a residual sum's channels are treated: 'coupled' makes every channel dimension that sums join
+ * (a stage's width) one group, gated once and sliced in every layer that writes or reads it;
+ * 'fixed' keeps them whole, as catrain did before coupled groups existed.
+ */
+export type ResidualChannels = 'coupled' | 'fixed';
+
+export interface GraphOptions {
+  readonly residualChannels?: ResidualChannels;
+}
+
+/**
+ * Where a group's gate multiplies, and how: 'consumers' scales the readers' input columns, 'norm'
+ * scales the site's (an affine norm's) weight and bias, 'activation' multiplies the site's output.
+ * All three compute the same function and gradient; the first two cost O(weights).
+ */
+export interface GateSite {
+  readonly module: string;
+  /** Rank of the gated activation: 2 ([N, C]) or 4 ([N, C, H, W]). */
+  readonly rank: number;
+  readonly folds: 'consumers' | 'norm' | 'activation';
+}
+
+/** A channel dimension whose units shrink together: its producers' outputs, its norms, its consumers' inputs. */
 export interface UnitGroup {
-  /** Stable id: the producing layer's module path ('layer1.0.conv1'), or a synthetic id for fixed groups. */
+  /**
+   * Stable id: the producing layer's module path ('layer1.0.conv1'); for a coupled group, that of a
+   * producer outside every removable branch (the stem, a shortcut projection), so removing a block
+   * keeps it; a synthetic id for fixed groups without a producer.
+   */
   readonly id: string;
   readonly width: number;
   /** Whether units can be gated and removed; otherwise theta is fixed at 1. */
   readonly prunable: boolean;
   /** Why the group is fixed (e.g. 'joined by a residual sum'); null when prunable. */
   readonly fixedReason: string | null;
-  /** Module path of the conv/linear that writes the group (null for the network input). */
-  readonly producer: string | null;
+  /** Module paths of the convs/linears that write the group (several for a coupled group; none for the network input). */
+  readonly producers: readonly string[];
   /** BatchNorm layers that normalise the group (sliced with it). */
   readonly norms: readonly string[];
   /** Layers that read the group; `expand` input features per unit (H*W after a flatten, else 1). */
   readonly consumers: readonly { readonly module: string; readonly expand: number }[];
-  /** The module whose output the unit gate multiplies (after the last BatchNorm and the nonlinearity). */
-  readonly gateSite: string | null;
-  /** Rank of the gated activation: 2 ([N, C]) or 4 ([N, C, H, W]). */
-  readonly gateRank: number;
   /**
-   * Whether the consumers read the gate site through linear ops only, so the gate can scale their
-   * weights' input columns instead of the activation (the same function and gradient, far cheaper).
+   * Where the unit gate goes: after the last BatchNorm and the nonlinearity on the path to every
+   * consumer, once per producer for a coupled group (every operand of its sums is gated, so the sum
+   * is too). Empty when the group is fixed.
    */
-  readonly gateFolded: boolean;
-  /** The residual block whose branch contains the producer, if any. */
+  readonly gateSites: readonly GateSite[];
+  /** Whether residual sums join several producers into this group. */
+  readonly coupled: boolean;
+  /** The residual block whose branch contains the producer, if any (null for a coupled group). */
   readonly block: string | null;
 }
 

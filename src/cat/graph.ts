@@ -1,10 +1,15 @@
 // Derives the structure graph from a traced forward (docs/method.md section 7): channel groups propagate
 // through the ops (propagation.ts, by the rules of channel-rules.ts), a sum of two activations joins
-// their groups, and residual blocks are the modules nn knows as residual (residualOf) whose branch
-// ran. No architecture and no layer class is named here.
+// their groups (coupled by default: one gate and one slicing for all of them), and residual blocks
+// are the modules nn knows as residual (residualOf) whose branch ran. No architecture and no layer
+// class is named here.
 import { canKeep, canScaleChannels, residualOf, traceForward, type Module, type Trace } from '../nn/index.js';
-import type { CountedLayer, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
-import { GroupPropagation, lineage, type GroupNode } from './propagation.js';
+import { coupledGateSites, findGateSite } from './gate-sites.js';
+import type { CountedLayer, GateSite, GraphOptions, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
+import { GroupPropagation, type GroupNode } from './propagation.js';
+
+/** Joins a coupled group can be pruned through: a gate on every operand is a gate on the result. */
+const SUMS = new Set(['add', 'add_', 'sub', 'sub_']);
 
 interface BlockSite {
   id: string;
@@ -29,16 +34,19 @@ function blockSites(model: Module, trace: Trace): BlockSite[] {
 const within = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}.`);
 
 /** Traces the model and derives its structure graph. */
-export function buildStructureGraph(model: Module, inputShape: readonly number[]): StructureGraph {
-  return deriveStructure(model, traceForward(model, inputShape));
+export function buildStructureGraph(model: Module, inputShape: readonly number[], options: GraphOptions = {}): StructureGraph {
+  return deriveStructure(model, traceForward(model, inputShape), options);
 }
 
-export function deriveStructure(model: Module, trace: Trace): StructureGraph {
+export function deriveStructure(model: Module, trace: Trace, options: GraphOptions = {}): StructureGraph {
+  const coupling = options.residualChannels ?? 'coupled';
   const prop = new GroupPropagation(trace);
   prop.run();
   const modules = new Map(model.namedModules());
   const moduleOutput = new Map<number, string>();
-  for (const event of trace.events) if (event.kind === 'module' && !moduleOutput.has(event.output)) moduleOutput.set(event.output, event.path);
+  // A module that hands its input back (Identity) does not own that value: a hook on it would gate
+  // only the readers of its return, not those that read the value directly.
+  for (const event of trace.events) if (event.kind === 'module' && event.output !== event.input && !moduleOutput.has(event.output)) moduleOutput.set(event.output, event.path);
   const sites = blockSites(model, trace);
   const blockOf = (path: string): string | null => {
     let best: { id: string; length: number } | null = null;
@@ -51,19 +59,20 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
   };
 
   // Merge every node's facts into its root.
-  const roots = new Map<number, GroupNode & { producers: Set<string>; producerValues: number[] }>();
+  const roots = new Map<number, GroupNode & { producers: string[]; producerValues: number[] }>();
   prop.nodes.forEach((node, index) => {
     const root = prop.find(index);
     let merged = roots.get(root);
     if (merged === undefined) {
-      merged = { ...node, reasons: [], norms: [], consumers: [], producers: new Set(), producerValues: [] };
+      merged = { ...node, reasons: [], norms: [], consumers: [], joins: [], producers: [], producerValues: [] };
       roots.set(root, merged);
     }
     merged.reasons.push(...node.reasons);
     merged.norms.push(...node.norms);
     merged.consumers.push(...node.consumers);
-    if (node.producer !== null) {
-      merged.producers.add(node.producer);
+    merged.joins.push(...node.joins);
+    if (node.producer !== null && !merged.producers.includes(node.producer)) {
+      merged.producers.push(node.producer);
       merged.producerValues.push(node.producerValue);
     }
   });
@@ -72,43 +81,51 @@ export function deriveStructure(model: Module, trace: Trace): StructureGraph {
   const groups: UnitGroup[] = [];
   let synthetic = 0;
   for (const [root, node] of roots) {
-    const producers = [...node.producers];
-    const id = producers.length === 1 ? (producers[0] as string) : producers.length === 0 ? (root === 0 ? 'input' : `fixed${synthetic++}`) : producers.join('+');
+    const { producers } = node;
+    const coupled = node.joins.length > 0;
+    // A coupled group is named after a producer that no block removal takes away (the stem, a projection).
+    const anchor = producers.find((p) => blockOf(p) === null) ?? producers[0];
+    const id = anchor ?? (root === 0 ? 'input' : `fixed${synthetic++}`);
     ids.set(root, id);
     const reasons = [...new Set(node.reasons)];
-    // Shortcut projections are never pruned (docs/method.md section 2), so neither is what they read.
-    const shortcut = node.consumers.find((c) => sites.some((site) => within(c.module, site.shortcut)));
-    if (shortcut !== undefined) reasons.push(`read by the shortcut ${shortcut.module}`);
-    let gateSite: string | null = null;
-    let gateRank = 0;
-    let gateFolded = false;
-    const producer = producers.length === 1 ? (producers[0] as string) : null;
-    if (reasons.length === 0 && producer !== null) {
-      const found = findGateSite(prop, node.producerValues[0] as number, node.consumers.map((c) => c.input), moduleOutput, trace);
+    if (coupled && coupling === 'fixed') reasons.push('joined with another group by a residual sum (--residual-channels fixed)');
+    for (const op of new Set(node.joins.map((j) => j.op))) if (!SUMS.has(op)) reasons.push(`joined with another group by ${op} of two activations, which catrain does not prune through`);
+    if (coupling === 'fixed') {
+      // Without coupled groups, shortcut projections are never pruned (docs/method.md section 2), so neither is what they read.
+      const shortcut = node.consumers.find((c) => sites.some((site) => within(c.module, site.shortcut)));
+      if (shortcut !== undefined) reasons.push(`read by the shortcut ${shortcut.module}`);
+    }
+    // Expected cost is multilinear in the gates only if no layer both reads and writes one group.
+    const selfRead = node.consumers.find((c) => producers.includes(c.module));
+    if (selfRead !== undefined) reasons.push(`${selfRead.module} both reads and writes it`);
+    let gateSites: GateSite[] = [];
+    if (reasons.length === 0 && producers.length > 0) {
+      const readers = node.consumers.map((c) => c.input);
+      const found = coupled
+        ? coupledGateSites(prop, { producers, producerValues: node.producerValues, readers, joins: node.joins }, moduleOutput, trace, (path) => canScaleChannels(modules.get(path) as Module, 'outputs'))
+        : singleGateSite(findGateSite(prop, node.producerValues[0] as number, readers, moduleOutput, trace), node.consumers, modules);
       if (typeof found === 'string') reasons.push(found);
-      else ({ site: gateSite, rank: gateRank, folded: gateFolded } = found);
+      else gateSites = found;
     }
     if (reasons.length === 0) {
-      const producerModule = modules.get(producer ?? '');
-      if (producerModule === undefined || !canKeep(producerModule, 'outputs')) reasons.push(`${producer} has no output surgery`);
+      for (const producer of producers) if (!canKeep(modules.get(producer) as Module, 'outputs')) reasons.push(`${producer} has no output surgery`);
       for (const c of node.consumers) if (!canKeep(modules.get(c.module) as Module, 'inputs')) reasons.push(`${c.module} has no input surgery`);
       for (const n of node.norms) if (!canKeep(modules.get(n) as Module, 'outputs')) reasons.push(`${n} has no surgery`);
       if (node.consumers.length === 0) reasons.push('no layer reads it');
     }
+    if (reasons.length === 0 && producers.length === 0) reasons.push('no layer writes it');
     const prunable = reasons.length === 0;
     groups.push({
       id,
       width: node.width,
       prunable,
       fixedReason: prunable ? null : reasons.join('; '),
-      producer,
+      producers,
       norms: [...new Set(node.norms)],
       consumers: node.consumers.map((c) => ({ module: c.module, expand: c.expand })),
-      gateSite: prunable ? gateSite : null,
-      gateRank: prunable ? gateRank : 0,
-      // Folded only where every consumer's weights carry its input channels.
-      gateFolded: prunable && gateFolded && node.consumers.every((c) => canScaleChannels(modules.get(c.module) as Module, 'inputs')),
-      block: producer === null ? null : blockOf(producer),
+      gateSites: prunable ? gateSites : [],
+      coupled,
+      block: coupled || anchor === undefined ? null : blockOf(anchor),
     });
   }
   const groupId = (node: number): string => ids.get(prop.find(node)) as string;
@@ -168,36 +185,9 @@ function branchOutputNorm(site: BlockSite, trace: Trace, moduleOutput: ReadonlyM
   return null;
 }
 
-/**
- * Where a group's unit gate goes: the latest module output on the path every consumer reads, after
- * the last op that does not keep zero at zero (BatchNorm), so a 0 gate gives the consumers exact zeros
- * (docs/method.md section 2). Returns a reason string when there is no such place.
- */
-function findGateSite(
-  prop: GroupPropagation,
-  producerValue: number,
-  consumerInputs: readonly number[],
-  moduleOutput: ReadonlyMap<number, string>,
-  trace: Trace,
-): { site: string; rank: number; folded: boolean } | string {
-  if (consumerInputs.length === 0) return 'no layer reads it';
-  const chains = consumerInputs.map((v) => lineage(prop, v));
-  if (chains.some((chain) => chain[0]?.value !== producerValue)) return 'a consumer reads it through an op catrain does not follow';
-  const first = chains[0] as { value: number; zero: boolean }[];
-  const common = first.filter((entry) => chains.every((chain) => chain.some((e) => e.value === entry.value)));
-  let lastNonZero = 0;
-  common.forEach((entry, i) => {
-    if (!entry.zero) lastNonZero = i;
-  });
-  for (let i = common.length - 1; i >= lastNonZero; i--) {
-    const entry = common[i] as { value: number; zero: boolean };
-    const site = moduleOutput.get(entry.value);
-    const rank = trace.values[entry.value]?.shape.length ?? 0;
-    if (site !== undefined && prop.flow.get(entry.value)?.expand === 1 && (rank === 2 || rank === 4)) {
-      // Only linear ops between the site and every consumer: the gate can scale the consumers' weights.
-      const folded = chains.every((chain) => chain.slice(chain.findIndex((e) => e.value === entry.value) + 1).every((e) => e.linear));
-      return { site, rank, folded };
-    }
-  }
-  return 'no module output to attach its gate to after its last normalisation (run the nonlinearity as a module, e.g. nn.ReLU)';
+/** A one-producer group's site; folded into the consumers' weights when every one of them can carry it. */
+function singleGateSite(found: ReturnType<typeof findGateSite>, consumers: readonly { module: string }[], modules: ReadonlyMap<string, Module>): GateSite[] | string {
+  if (typeof found === 'string') return found;
+  const folds = found.linearToConsumers && consumers.every((c) => canScaleChannels(modules.get(c.module) as Module, 'inputs')) ? 'consumers' : 'activation';
+  return [{ module: found.site, rank: found.rank, folds }];
 }

@@ -1,7 +1,7 @@
 // Complexity-Aware Training (docs/method.md): the structure graph, expected complexity, gates, the gate
 // update, budget targeting, pruning decisions and physical surgery.
 export { buildStructureGraph, deriveStructure } from './graph.js';
-export type { StructureGraph, UnitGroup, CountedLayer, NormLayer, ResidualSite } from './graph-types.js';
+export type { StructureGraph, UnitGroup, CountedLayer, NormLayer, ResidualSite, GateSite, GraphOptions } from './graph-types.js';
 export { expectedComplexity, ALL_ON, type GateProbabilities, type ExpectedComplexity, type ComplexityGradient } from './complexity.js';
 export { GateState, isProtected, type GateRecord, type GateRecordView, type GateSelection, type GateView } from './gate-state.js';
 export { GateMultipliers } from './gate-hooks.js';
@@ -23,12 +23,14 @@ export {
   DEFAULT_CAT,
   optionLabel,
   optionRow,
+  savedCatOptions,
   type CatOptions,
   type GateScaling,
   type LayerEstimator,
   type OptionRow,
   type OptionValue,
   type RunLength,
+  type ResidualChannels,
 } from './options.js';
 export { catProblems, resolveCatOptions } from './option-rules.js';
 export { describeArchitecture, architectureCounts, type Architecture } from './architecture.js';

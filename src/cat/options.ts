@@ -5,8 +5,10 @@
 // messages (option-rules.ts) and the CLI's flags are all derived from the rows, so a new option is one
 // new row.
 import type { Linearisation } from './gate-hooks.js';
+import type { ResidualChannels } from './graph-types.js';
 
 export type { Linearisation } from './gate-hooks.js';
+export type { ResidualChannels } from './graph-types.js';
 export type LayerEstimator = 'linear' | 'two-point';
 export type GateScaling = 'share' | 'none';
 
@@ -39,6 +41,8 @@ export interface OptionRow<T> {
    * run's length (the command line and sweeps use it; DEFAULT_CAT holds the plain default).
    */
   unset?: (given: GivenOptions, run: RunLength, plainDefault: T) => T;
+  /** What a run saved before the option existed ran with, where that differs from the default. */
+  before?: T;
 }
 
 /** The options a user set, as the rows see them (typed loosely: the rows define CatOptions). */
@@ -121,6 +125,15 @@ export const CAT_OPTIONS = {
     value: { kind: 'list' },
     check: (v) => problem('protect', Array.isArray(v) && v.every((p) => typeof p === 'string' && p.trim() !== ''), "a list of module-path patterns such as 'layer3.*' or 'conv1'", v),
     ...fixed,
+  }),
+  residualChannels: row<ResidualChannels>({
+    default: 'coupled',
+    flag: '--residual-channels <mode>',
+    help: "channels joined by residual sums (a stage's width, the stem, shortcut projections): 'coupled' prunes each such set as one group, 'fixed' keeps them whole (catrain before coupled groups)",
+    value: { kind: 'choice', choices: ['coupled', 'fixed'] },
+    check: (v) => problem('residualChannels', v === 'coupled' || v === 'fixed', 'one of coupled, fixed', v),
+    ...fixed,
+    before: 'fixed',
   }),
   minUnits: row<number>({
     default: 1,
@@ -236,3 +249,13 @@ export const CAT_OPTION_FIELDS = Object.keys(CAT_OPTIONS) as (keyof CatOptions)[
 export const optionRow = <K extends keyof CatOptions>(field: K): OptionRow<CatOptions[K]> => CAT_OPTIONS[field] as unknown as OptionRow<CatOptions[K]>;
 
 export const DEFAULT_CAT: CatOptions = Object.fromEntries(CAT_OPTION_FIELDS.map((field) => [field, structuredClone(CAT_OPTIONS[field].default)])) as CatOptions;
+
+/**
+ * A saved run's CAT settings with what it ran with filled in for options that did not exist when it
+ * was saved (a saved config holds every option of its version), so it resumes as it trained.
+ */
+export function savedCatOptions(saved: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const filled: Record<string, unknown> = { ...saved };
+  for (const [field, r] of Object.entries(CAT_OPTIONS) as [string, OptionRow<unknown>][]) if (!(field in saved) && r.before !== undefined) filled[field] = structuredClone(r.before);
+  return filled;
+}

@@ -17,6 +17,14 @@ export interface GroupNode {
   reasons: string[];
   norms: string[];
   consumers: { module: string; expand: number; input: number }[];
+  /** Sums or products of activations that joined this group to another: the op, what it read, what it wrote. */
+  joins: Join[];
+}
+
+export interface Join {
+  readonly op: string;
+  readonly operands: readonly number[];
+  readonly output: number;
 }
 
 interface PendingLayer {
@@ -48,7 +56,7 @@ export class GroupPropagation {
   constructor(private readonly trace: Trace) {}
 
   newNode(width: number, producer: string | null, producerValue: number, reason?: string): number {
-    this.nodes.push({ producer, producerValue, width, reasons: reason === undefined ? [] : [reason], norms: [], consumers: [] });
+    this.nodes.push({ producer, producerValue, width, reasons: reason === undefined ? [] : [reason], norms: [], consumers: [], joins: [] });
     this.parent.push(this.parent.length);
     return this.parent.length - 1;
   }
@@ -127,7 +135,8 @@ export class GroupPropagation {
           const expands = new Set(flowing.map((v) => this.flow.get(v)!.expand));
           let root = this.flow.get(flowing[0] as number)!.node;
           for (const v of flowing.slice(1)) root = this.union(root, this.flow.get(v)!.node);
-          this.fix(root, 'joined with another group by a sum or product of activations (a residual sum)');
+          // Whether a join can be pruned through is graph.ts's decision (it depends on the options).
+          for (const out of op.outputs) (this.nodes[root] as GroupNode).joins.push({ op: op.name, operands: flowing, output: out });
           if (expands.size > 1) this.fix(root, `${op.name} of differently flattened activations`);
           for (const out of op.outputs) this.flow.set(out, { node: root, expand: this.flow.get(x)?.expand ?? 1 });
           return;

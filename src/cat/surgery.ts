@@ -1,5 +1,5 @@
 // Physical removal (docs/method.md section 4, step 7), written once against the structure graph: a unit
-// group shrinks its producer's outputs, its norms and every consumer's inputs in one call, and a
+// group shrinks its producers' outputs, its norms and every consumer's inputs in one call, and a
 // removed block becomes its shortcut. The optimiser follows through the returned slices.
 import { channelScaleProblem, flattenedIndices, keep, residualOf, zeroChannels, type Module, type Parameter, type ParameterSlice } from '../nn/index.js';
 import type { StructureGraph, UnitGroup } from './graph-types.js';
@@ -15,12 +15,18 @@ export interface SurgeryFollower {
   removeParameter(param: Parameter): void;
 }
 
-/** Keeps units `indices` of a group: producer outputs, norm channels, consumer inputs. */
-export function keepUnits(model: Module, group: UnitGroup, indices: readonly number[]): ParameterSlice[] {
-  if (group.producer === null || !group.prunable) throw new Error(`group '${group.id}' cannot be pruned: ${group.fixedReason ?? 'it has no producer'}`);
-  const slices = keep(model.getSubmodule(group.producer), 'outputs', indices);
-  for (const norm of group.norms) slices.push(...keep(model.getSubmodule(norm), 'outputs', indices));
+/**
+ * Keeps units `indices` of a group: every producer's outputs, the norms' channels, every consumer's
+ * inputs. `present(module)` is false for modules of a branch removed in the same batch of events (a
+ * coupled group spans blocks).
+ */
+export function keepUnits(model: Module, group: UnitGroup, indices: readonly number[], present: (module: string) => boolean = () => true): ParameterSlice[] {
+  if (group.producers.length === 0 || !group.prunable) throw new Error(`group '${group.id}' cannot be pruned: ${group.fixedReason ?? 'it has no producer'}`);
+  const slices: ParameterSlice[] = [];
+  for (const producer of group.producers.filter(present)) slices.push(...keep(model.getSubmodule(producer), 'outputs', indices));
+  for (const norm of group.norms.filter(present)) slices.push(...keep(model.getSubmodule(norm), 'outputs', indices));
   for (const consumer of group.consumers) {
+    if (!present(consumer.module)) continue;
     const columns = consumer.expand === 1 ? indices : flattenedIndices(indices, consumer.expand);
     slices.push(...keep(model.getSubmodule(consumer.module), 'inputs', columns));
   }
@@ -55,10 +61,12 @@ export function removeBlock(model: Module, id: string): Parameter[] {
 export function applyEvents(model: Module, graph: StructureGraph, events: readonly PruneEvent[], follower?: SurgeryFollower): void {
   const groups = new Map(graph.groups.map((g) => [g.id, g] as const));
   const removed = new Set<string>();
+  const gone = new Set<string>();
   for (const event of events) {
     if (event.kind !== 'block') continue;
     const params = removeBlock(model, event.block);
     removed.add(event.block);
+    for (const module of graph.blocks.find((b) => b.id === event.block)?.layers ?? []) gone.add(module);
     if (follower !== undefined) for (const p of params) follower.removeParameter(p);
   }
   for (const event of events) {
@@ -66,7 +74,7 @@ export function applyEvents(model: Module, graph: StructureGraph, events: readon
     const group = groups.get(event.group);
     if (group === undefined) throw new Error(`pruning history names group '${event.group}', which this network does not have`);
     if (group.block !== null && removed.has(group.block)) continue;
-    const slices = keepUnits(model, group, event.keep);
+    const slices = keepUnits(model, group, event.keep, (module) => !gone.has(module));
     if (follower !== undefined) for (const s of slices) follower.narrowState(s.parameter, s.dim, s.indices);
   }
 }

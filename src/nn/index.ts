@@ -1,5 +1,5 @@
 // Layers, containers, surgery, channel scaling and the op tracer for catrain networks (PyTorch-compatible state keys).
-export { Module, type ForwardHook, type LoadOptions } from './module.js';
+export { Module, type ForwardHook, type ForwardPreHook, type LoadOptions } from './module.js';
 export type { Parametrization } from './parametrization.js';
 export { Parameter, Buffer, type ParameterSlice } from './parameter.js';
 export type { LoadResult } from './state-dict.js';

@@ -12,6 +12,9 @@ import { loadStateDictInto, type LoadResult } from './state-dict.js';
  */
 export type ForwardHook = (module: Module, input: E.Tensor, output: E.Tensor) => E.Tensor | void;
 
+/** Runs before a module's forward (through call()); an observer such as the tracer, it changes nothing. */
+export type ForwardPreHook = (module: Module, input: E.Tensor) => void;
+
 export interface LoadOptions {
   /** When true (default), missing and unexpected keys are errors; shape mismatches always are. */
   strict?: boolean;
@@ -24,11 +27,21 @@ function checkName(owner: Module, what: string, name: string, taken: boolean): v
   if (taken) throw new Error(`${owner.kind}: the name '${name}' is already registered; every parameter, buffer and child needs its own name`);
 }
 
+/** Appends to a hook list; returns the function that takes the hook out again. */
+function addRemovable<T>(list: T[], item: T): () => void {
+  list.push(item);
+  return () => {
+    const at = list.indexOf(item);
+    if (at >= 0) list.splice(at, 1);
+  };
+}
+
 export abstract class Module {
   private readonly params = new Map<string, Parameter>();
   private readonly bufs = new Map<string, Buffer>();
   private readonly kids = new Map<string, Module>();
   private readonly hooks: ForwardHook[] = [];
+  private readonly preHooks: ForwardPreHook[] = [];
   private readonly parametrizations = new Parametrizations();
   private isTraining = true;
 
@@ -37,6 +50,7 @@ export abstract class Module {
 
   /** forward(x) followed by the forward hooks, in registration order. */
   call(x: E.Tensor): E.Tensor {
+    for (const hook of this.preHooks) hook(this, x);
     let y = this.forward(x);
     for (const hook of this.hooks) {
       const replaced = hook(this, x, y);
@@ -91,11 +105,11 @@ export abstract class Module {
   }
 
   registerForwardHook(hook: ForwardHook): () => void {
-    this.hooks.push(hook);
-    return () => {
-      const at = this.hooks.indexOf(hook);
-      if (at >= 0) this.hooks.splice(at, 1);
-    };
+    return addRemovable(this.hooks, hook);
+  }
+
+  registerForwardPreHook(hook: ForwardPreHook): () => void {
+    return addRemovable(this.preHooks, hook);
   }
 
   /** Makes forward use fn(value) in place of parameter `name`'s stored tensor (parametrization.ts); returns the remover. */

@@ -30,6 +30,8 @@ export interface TracedModuleCall {
   readonly kind: 'module';
   readonly path: string;
   readonly module: Module;
+  /** The value the module was called with; equal to `output` for a module that hands its input back (Identity). */
+  readonly input: number;
   readonly output: number;
 }
 
@@ -64,11 +66,14 @@ export function traceForward(model: Module, inputShape: readonly number[], batch
     for (const [name, holder] of [...parameters, ...buffers]) add(holder.value, { module: path, name });
   }
   const paths = new Map(model.namedModules().map(([path, m]) => [m, path] as const));
-  const removers = model.modules().map((m) =>
+  // The input's version when the call began: an in-place module (ReLU(true)) writes a new one.
+  const started: number[] = [];
+  const removers = model.modules().flatMap((m) => [
+    m.registerForwardPreHook((_module, input) => void started.push(idOf(input))),
     m.registerForwardHook((module, _input, output) => {
-      events.push({ kind: 'module', path: paths.get(module) ?? '?', module, output: idOf(output) });
+      events.push({ kind: 'module', path: paths.get(module) ?? '?', module, input: started.pop() ?? -1, output: idOf(output) });
     }),
-  );
+  ]);
   const modes = model.modules().map((m) => [m, m.training] as const);
   const first = model.parameters()[0]?.value;
   let input = -1;

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeTextAtomically } from './atomic-write.js';
+import { savedCatOptions, type CatOptions } from '../cat/index.js';
 import { withConfigDefaults, type TrainConfig } from './config.js';
 
 export const RUN_FILES = {
@@ -75,9 +76,11 @@ export class RunDirectory {
     writeTextAtomically(this.file(name), `${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** config.json, with the defaults of options added since the run was written. */
+  /** config.json, with what options added since the run was written ran with then (else their defaults). */
   readConfig(): TrainConfig {
-    return withConfigDefaults(this.readJson<TrainConfig>('config'));
+    const saved = this.readJson<TrainConfig>('config');
+    const cat = saved.cat === null || saved.cat === undefined ? saved.cat : (savedCatOptions(saved.cat) as unknown as CatOptions);
+    return withConfigDefaults({ ...saved, cat });
   }
 
   readJson<T>(name: JsonFile): T {

@@ -27,7 +27,7 @@ const CASES: Case[] = [
 
 const unfolded = (g: StructureGraph): StructureGraph => ({
   ...g,
-  groups: g.groups.map((group) => ({ ...group, gateFolded: false })),
+  groups: g.groups.map((group) => ({ ...group, gateSites: group.gateSites.map((site) => ({ ...site, folds: 'activation' as const })) })),
   blocks: g.blocks.map((block) => ({ ...block, gateNorm: null })),
 });
 
@@ -47,7 +47,7 @@ function gatedStep(c: Case, fold: boolean, x: E.Tensor, y: E.Tensor) {
   loss.backward();
   const grads = multipliers.gradients();
   const weights = new Map(model.namedParameters().map(([name, p]) => [name, Array.from((p.value.grad?.data() as Float32Array | undefined) ?? [])]));
-  const result = { loss: loss.item(), grads, weights, folded: built.groups.filter((g) => g.gateFolded).length, norms: built.blocks.filter((b) => b.gateNorm !== null).length };
+  const result = { loss: loss.item(), grads, weights, folded: built.groups.filter((g) => g.gateSites.some((site) => site.folds !== 'activation')).length, norms: built.blocks.filter((b) => b.gateNorm !== null).length };
   multipliers.clear();
   multipliers.uninstall();
   model.dispose();

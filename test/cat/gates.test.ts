@@ -19,13 +19,16 @@ test('protect patterns match module paths and everything below a prefix', () => 
 
 test('ablations and protection choose the gated structures', () => {
   const all = GateState.initial(graph, { units: true, layers: true, protect: [] });
-  assert.equal(all.groups.size, 9);
+  // Nine internal widths and three coupled stage widths.
+  assert.equal(all.groups.size, 12);
   assert.equal(all.blocks.size, 9);
   const unitsOnly = GateState.initial(graph, { units: true, layers: false, protect: [] });
-  assert.deepEqual([unitsOnly.groups.size, unitsOnly.blocks.size], [9, 0]);
+  assert.deepEqual([unitsOnly.groups.size, unitsOnly.blocks.size], [12, 0]);
   const layersOnly = GateState.initial(graph, { units: false, layers: true, protect: [] });
   assert.deepEqual([layersOnly.groups.size, layersOnly.blocks.size], [0, 9]);
   const protectedStage = GateState.initial(graph, { units: true, layers: true, protect: ['layer3', 'layer1.0'] });
   assert.deepEqual([...protectedStage.blocks.keys()], ['layer1.1', 'layer1.2', 'layer2.0', 'layer2.1', 'layer2.2']);
   assert.ok(![...protectedStage.groups.keys()].some((id) => id.startsWith('layer3') || id.startsWith('layer1.0')));
+  // A coupled group is protected where any of its gates sits: the stem's stage has one in layer1.0.
+  assert.ok(!protectedStage.groups.has('conv1') && protectedStage.groups.has('layer2.0.shortcut.0'));
 });

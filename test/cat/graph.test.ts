@@ -3,9 +3,10 @@
 // defined in the test itself, with no per-architecture code.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildStructureGraph, type StructureGraph } from '../../src/cat/index.js';
+import { buildStructureGraph, type GraphOptions, type StructureGraph } from '../../src/cat/index.js';
+import * as E from '../../src/engine/index.js';
 import { countComplexity, createModel, defaultInputShape } from '../../src/models/index.js';
-import type { Module } from '../../src/nn/index.js';
+import { BatchNorm2d, Conv2d, Linear, Module } from '../../src/nn/index.js';
 import { FunctionalCnn, TinyResNet } from './nets.js';
 
 const prunable = (g: StructureGraph): string[] => g.groups.filter((x) => x.prunable).map((x) => x.id);
@@ -15,9 +16,13 @@ const group = (g: StructureGraph, id: string) => {
   return found;
 };
 
-function graphOf(model: Module, inputShape: readonly number[]): StructureGraph {
+/** The modules a group's gate multiplies at. */
+const sitesOf = (g: StructureGraph, id: string): string[] => group(g, id).gateSites.map((site) => site.module);
+const FIXED: GraphOptions = { residualChannels: 'fixed' };
+
+function graphOf(model: Module, inputShape: readonly number[], options?: GraphOptions): StructureGraph {
   try {
-    return buildStructureGraph(model, inputShape);
+    return buildStructureGraph(model, inputShape, options);
   } finally {
     model.dispose();
   }
@@ -27,7 +32,7 @@ describe('zoo models', () => {
   test('lenet300: every hidden layer is a gated group; input and output are fixed', () => {
     const g = graphOf(createModel('lenet300'), [1, 28, 28]);
     assert.deepEqual(prunable(g), ['1', '3']);
-    assert.equal(group(g, '1').gateSite, '2');
+    assert.deepEqual(sitesOf(g, '1'), ['2']);
     assert.equal(group(g, '5').fixedReason, 'the network output');
     assert.equal(g.blocks.length, 0);
   });
@@ -37,34 +42,61 @@ describe('zoo models', () => {
     assert.deepEqual(prunable(g), ['0', '3', '7', '9']);
     assert.deepEqual(group(g, '3').consumers, [{ module: '7', expand: 25 }]);
     // After the ReLU and the pool: a 0 gate there is an exact zero for the consumer.
-    assert.equal(group(g, '3').gateSite, '5');
+    assert.deepEqual(sitesOf(g, '3'), ['5']);
   });
 
   test('vgg11: every conv is gated after its BatchNorm and ReLU (or pool)', () => {
     const g = graphOf(createModel('vgg11'), [3, 32, 32]);
     assert.equal(prunable(g).length, 8);
     assert.deepEqual(group(g, 'features.0').norms, ['features.1']);
-    assert.equal(group(g, 'features.0').gateSite, 'features.3');
+    assert.deepEqual(sitesOf(g, 'features.0'), ['features.3']);
   });
 
-  test('resnet20: internal widths gated, stage widths joined by the residual sums, 9 blocks', () => {
-    const g = graphOf(createModel('resnet20'), [3, 32, 32]);
+  test('resnet20 with --residual-channels fixed: internal widths gated, stage widths joined by the residual sums, 9 blocks', () => {
+    const g = graphOf(createModel('resnet20'), [3, 32, 32], FIXED);
     assert.deepEqual(prunable(g), ['layer1.0.conv1', 'layer1.1.conv1', 'layer1.2.conv1', 'layer2.0.conv1', 'layer2.1.conv1', 'layer2.2.conv1', 'layer3.0.conv1', 'layer3.1.conv1', 'layer3.2.conv1']);
-    const stage = group(g, 'conv1+layer1.0.conv2+layer1.1.conv2+layer1.2.conv2');
+    const stage = group(g, 'conv1');
+    assert.deepEqual(stage.producers, ['conv1', 'layer1.0.conv2', 'layer1.1.conv2', 'layer1.2.conv2']);
     assert.match(stage.fixedReason ?? '', /residual sum/);
-    assert.equal(group(g, 'layer2.1.conv1').gateSite, 'layer2.1.relu1');
+    assert.deepEqual(sitesOf(g, 'layer2.1.conv1'), ['layer2.1.relu1']);
     assert.equal(group(g, 'layer2.1.conv1').block, 'layer2.1');
     assert.equal(g.blocks.length, 9);
     assert.deepEqual([...(g.blocks[3]?.layers ?? [])].sort(), ['layer2.0.bn1', 'layer2.0.bn2', 'layer2.0.conv1', 'layer2.0.conv2']);
   });
 
-  test('resnet50: two gated widths per bottleneck; what a shortcut projection reads stays fixed', () => {
-    const g = graphOf(createModel('resnet50'), [3, 64, 64]);
+  test('resnet20: each stage width is one coupled group, gated before every sum, named after a layer no block removal takes', () => {
+    const g = graphOf(createModel('resnet20'), [3, 32, 32]);
+    const stages = ['conv1', 'layer2.0.shortcut.0', 'layer3.0.shortcut.0'];
+    assert.deepEqual(prunable(g).filter((id) => group(g, id).coupled), stages);
+    assert.equal(prunable(g).length, 12);
+    const stem = group(g, 'conv1');
+    assert.equal(stem.block, null);
+    assert.deepEqual(stem.producers, ['conv1', 'layer1.0.conv2', 'layer1.1.conv2', 'layer1.2.conv2']);
+    assert.deepEqual(stem.norms, ['bn1', 'layer1.0.bn2', 'layer1.1.bn2', 'layer1.2.bn2']);
+    // The stem's gate follows its ReLU; each branch's is carried by its last BatchNorm, before the sum.
+    assert.deepEqual(stem.gateSites.map((s) => [s.module, s.folds]), [['relu', 'activation'], ['layer1.0.bn2', 'norm'], ['layer1.1.bn2', 'norm'], ['layer1.2.bn2', 'norm']]);
+    assert.deepEqual(stem.consumers.map((c) => c.module).sort(), ['layer1.0.conv1', 'layer1.1.conv1', 'layer1.2.conv1', 'layer2.0.conv1', 'layer2.0.shortcut.0']);
+    const last = group(g, 'layer3.0.shortcut.0');
+    assert.deepEqual([...last.producers].sort(), ['layer3.0.conv2', 'layer3.0.shortcut.0', 'layer3.1.conv2', 'layer3.2.conv2']);
+    assert.deepEqual(sitesOf(g, 'layer3.0.shortcut.0').sort(), ['layer3.0.bn2', 'layer3.0.shortcut.1', 'layer3.1.bn2', 'layer3.2.bn2']);
+    assert.ok(last.consumers.some((c) => c.module === 'fc'));
+  });
+
+  test('resnet50 with --residual-channels fixed: two gated widths per bottleneck; what a shortcut projection reads stays fixed', () => {
+    const g = graphOf(createModel('resnet50'), [3, 64, 64], FIXED);
     const gated = prunable(g);
     assert.equal(gated.length, 32);
     assert.ok(gated.includes('layer4.2.conv1') && gated.includes('layer4.2.conv2'));
     assert.match(group(g, 'conv1').fixedReason ?? '', /shortcut layer1\.0\.downsample\.0/);
     assert.equal(g.blocks.length, 16);
+  });
+
+  test('resnet50: the stem and the four stage widths are pruned too, the stem folded into the layers that read it', () => {
+    const g = graphOf(createModel('resnet50'), [3, 64, 64]);
+    assert.equal(prunable(g).length, 32 + 1 + 4);
+    assert.deepEqual(group(g, 'conv1').gateSites.map((s) => [s.module, s.folds]), [['maxpool', 'consumers']]);
+    assert.deepEqual(prunable(g).filter((id) => group(g, id).coupled), ['layer1.0.downsample.0', 'layer2.0.downsample.0', 'layer3.0.downsample.0', 'layer4.0.downsample.0']);
+    assert.deepEqual(sitesOf(g, 'layer4.0.downsample.0').sort(), ['layer4.0.bn3', 'layer4.0.downsample.1', 'layer4.1.bn3', 'layer4.2.bn3']);
   });
 
   test('exact MACs and parameters equal the module-hook count of every zoo model', () => {
@@ -81,18 +113,49 @@ describe('zoo models', () => {
 
 describe('networks defined here', () => {
   test('a residual network of its own blocks with functional ReLU, pooling and flatten', () => {
+    const fixed = graphOf(new TinyResNet(), [1, 12, 12], FIXED);
+    assert.deepEqual(prunable(fixed), ['blocks.0.conv1', 'blocks.1.conv1', 'blocks.2.conv1']);
+    assert.deepEqual(sitesOf(fixed, 'blocks.1.conv1'), ['blocks.1.act']);
+    assert.deepEqual(fixed.blocks.map((b) => b.id), ['blocks.0', 'blocks.1', 'blocks.2']);
+    assert.match(group(fixed, 'stem').fixedReason ?? '', /residual sum/);
     const g = graphOf(new TinyResNet(), [1, 12, 12]);
-    assert.deepEqual(prunable(g), ['blocks.0.conv1', 'blocks.1.conv1', 'blocks.2.conv1']);
-    assert.equal(group(g, 'blocks.1.conv1').gateSite, 'blocks.1.act');
-    assert.deepEqual(g.blocks.map((b) => b.id), ['blocks.0', 'blocks.1', 'blocks.2']);
-    assert.match(group(g, 'stem+blocks.0.conv2').fixedReason ?? '', /residual sum/);
+    assert.deepEqual(prunable(g).sort(), ['blocks.0.conv1', 'blocks.1.conv1', 'blocks.1.shortcut.0', 'blocks.2.conv1', 'stem']);
+    // A functional ReLU follows the stem's BatchNorm: the norm's output is the last module output before the sum.
+    assert.deepEqual(group(g, 'stem').gateSites.map((s) => [s.module, s.folds]), [['bn', 'norm'], ['blocks.0.bn2', 'norm']]);
+    assert.deepEqual(group(g, 'blocks.1.shortcut.0').consumers.map((c) => c.module), ['blocks.2.conv1', 'head']);
+  });
+
+  test('a sum read through a norm (pre-activation) or a product of activations keeps its channels whole', () => {
+    const preActivation = graphOf(new JoinNet('pre-activation'), [1, 6, 6]);
+    assert.match(group(preActivation, 'stem').fixedReason ?? '', /does not keep zero at zero/);
+    assert.equal(group(preActivation, 'stem').gateSites.length, 0);
+    const product = graphOf(new JoinNet('product'), [1, 6, 6]);
+    assert.match(group(product, 'stem').fixedReason ?? '', /mul of two activations/);
   });
 
   test('a plain CNN with functional ops: gates go after the BatchNorm or on the producer', () => {
     const g = graphOf(new FunctionalCnn(), [1, 8, 8]);
     assert.deepEqual(prunable(g), ['conv', 'fc1']);
-    assert.equal(group(g, 'conv').gateSite, 'bn');
+    assert.deepEqual(sitesOf(g, 'conv'), ['bn']);
     assert.deepEqual(group(g, 'conv').consumers, [{ module: 'fc1', expand: 16 }]);
-    assert.equal(group(g, 'fc1').gateSite, 'fc1');
+    assert.deepEqual(sitesOf(g, 'fc1'), ['fc1']);
   });
 });
+
+/** y = stem(x) + conv(x) (or their product); then a norm on y (pre-activation) or not, pooling and a linear. */
+class JoinNet extends Module {
+  readonly stem = this.registerModule('stem', new Conv2d(1, 4, 3, { padding: 1 }));
+  readonly conv = this.registerModule('conv', new Conv2d(1, 4, 3, { padding: 1 }));
+  readonly norm = this.registerModule('norm', new BatchNorm2d(4));
+  readonly head = this.registerModule('head', new Linear(4, 2));
+
+  constructor(private readonly join: 'pre-activation' | 'product') {
+    super();
+  }
+
+  forward(x: E.Tensor): E.Tensor {
+    const s = this.stem.call(x);
+    const y = this.join === 'product' ? s.mul(this.conv.call(x)) : this.norm.call(s.add(this.conv.call(x)));
+    return this.head.call(E.flatten(E.relu(y).mean([2, 3], true), 1));
+  }
+}

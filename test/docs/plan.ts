@@ -33,6 +33,10 @@ export const NOT_RUN: ReadonlyMap<string, string> = new Map([
     'bash bench/cifar-quick.sh ../shared/data/cifar-10-batches-bin SEED 15',
     'a benchmark: ResNet-20 trained for 15 epochs by catrain and then by PyTorch for Python (not installed), hours on a CPU',
   ],
+  [
+    'PER_WORKER_DRAWS=0 bash bench/distributed/cat-workers.sh runs/dp-cifar 0 -- --model resnet20 --data cifar10:../shared/data/cifar-10-batches-bin --epochs 15 --target-macs 0.5 --prune-by 0.15 --settle-fraction 0.75 --layer-preference 4',
+    'a benchmark: two 15-epoch ResNet-20 CAT runs on all of CIFAR-10, an hour on a 2-core CPU; test/distributed runs CAT on two workers on a subset',
+  ],
 ]);
 
 export interface TestData {

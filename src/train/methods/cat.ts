@@ -107,7 +107,7 @@ class CatMethod implements TrainingMethod<CatState> {
   outcome(): MethodOutcome {
     const { model, inputShape, modelName, numClasses, inChannels } = this.context;
     const cat = this.controller;
-    const graph = E.noGrad(() => buildStructureGraph(model, inputShape));
+    const graph = E.noGrad(() => buildStructureGraph(model, inputShape, { residualChannels: this.options.residualChannels }));
     const architecture = describeArchitecture({ model: modelName, inputShape, numClasses, inChannels, network: model, graph, history: cat.history, initialWidths: cat.initial.widths, initialBlocks: cat.initial.blocks });
     return {
       method: this.name,
