@@ -71,8 +71,7 @@ export class GateMultipliers {
 
   /**
    * Attaches every gate. A unit gate whose consumers read it through linear ops scales their input
-   * channels, which their weights carry; one that sits on an affine norm's output (a coupled group's,
-   * before its residual sums) scales the norm's weight and bias; and a layer gate whose branch ends in a norm whose output
+   * channels, which their weights carry, and a layer gate whose branch ends in a norm whose output
    * channels its parameters carry (an affine BatchNorm) scales that norm: the same function and
    * gradient as multiplying the activation, for O(weights) instead of passes over the activation and
    * its gradient (docs/benchmarks.md). The others, and per-example gates, multiply the activation.
@@ -82,23 +81,22 @@ export class GateMultipliers {
     for (const group of graph.groups) {
       if (!gates.groups.has(group.id)) continue;
       const id = group.id;
-      // A coupled group has one site per producer, all multiplied by the same draw: its gradient sums them.
-      for (const site of group.gateSites) {
-        const module = this.model.getSubmodule(site.module);
-        if (site.folds === 'consumers' && !this.perExample) {
-          for (const consumer of group.consumers) {
-            const layer = this.model.getSubmodule(consumer.module);
-            const problem = channelScaleProblem(layer, 'inputs');
-            if (problem !== null) throw new Error(`cannot fold the gate of ${id} into ${consumer.module}: ${problem}`);
-            const expand = consumer.expand;
-            this.removers.push(scaleChannels(layer, 'inputs', (m) => this.unitMultiplier(m, () => this.deviceOf(m), id, gates, expand)));
-          }
-        } else if (site.folds === 'norm' && !this.perExample) {
-          this.removers.push(scaleChannels(module, 'outputs', (m) => this.unitMultiplier(m, () => this.deviceOf(m), id, gates)));
-        } else {
-          const rank = site.rank;
-          this.removers.push(module.registerForwardHook((m, _input, output) => this.gateUnits(m, output, id, rank, gates)));
+      // One fold covers every consumer; otherwise each site (a coupled group may have several, all
+      // multiplied by the same draw, so its gradient sums them) multiplies its activation.
+      const folded = !this.perExample && group.gateSites.length > 0 && group.gateSites.every((site) => site.folds === 'consumers');
+      if (folded) {
+        for (const consumer of group.consumers) {
+          const layer = this.model.getSubmodule(consumer.module);
+          const problem = channelScaleProblem(layer, 'inputs');
+          if (problem !== null) throw new Error(`cannot fold the gate of ${id} into ${consumer.module}: ${problem}`);
+          const expand = consumer.expand;
+          this.removers.push(scaleChannels(layer, 'inputs', (m) => this.unitMultiplier(m, () => this.deviceOf(m), id, gates, expand)));
         }
+        continue;
+      }
+      for (const site of group.gateSites) {
+        const rank = site.rank;
+        this.removers.push(this.model.getSubmodule(site.module).registerForwardHook((m, _input, output) => this.gateUnits(m, output, id, rank, gates)));
       }
     }
     for (const site of graph.blocks) {

@@ -1,20 +1,16 @@
-// Where a group's unit gate multiplies (docs/method.md section 2; docs/cat.md, "Coupled channel groups"):
-// after the last op that does not keep zero at zero, so a gate at 0 hands every consumer exact zeros.
-// A group with one producer gets one site on the path all its consumers share. A coupled group (channels
-// that residual sums join) gets one site per producer, before the sums: every operand of a sum is then
-// gated by the same multiplier, so the sum is, and so is everything after it, as long as only ops that
-// keep zero at zero (ReLU, pooling, more sums) stand between a sum and the layers that read it.
+// Where a group's unit gate multiplies (docs/method.md section 2; docs/cat.md, "Coupled groups"): after
+// the last op that does not keep zero at zero, so a gate at 0 hands every consumer exact zeros. A group
+// with one producer gets one site on the path all its consumers share; a coupled group (channels that
+// residual sums join) one per path into its consumers.
 import type { Trace } from '../nn/index.js';
 import type { GateSite } from './graph-types.js';
 import { lineage, type GroupPropagation, type Join, type LineageEntry } from './propagation.js';
 
-interface FoundSite {
+export interface FoundSite {
   site: string;
   rank: number;
   /** Only linear ops between the site and every consumer: the consumers' weights can carry the gate. */
   linearToConsumers: boolean;
-  /** The site is the output of the last op that moves zero (a norm): its parameters can carry the gate. */
-  atNorm: boolean;
 }
 
 /** The latest module output on the path from `producerValue` that every reader in `readers` reads through. */
@@ -34,7 +30,7 @@ export function findGateSite(prop: GroupPropagation, producerValue: number, read
     const rank = trace.values[entry.value]?.shape.length ?? 0;
     if (site !== undefined && prop.flow.get(entry.value)?.expand === 1 && (rank === 2 || rank === 4)) {
       const linearToConsumers = chains.every((chain) => chain.slice(chain.findIndex((e) => e.value === entry.value) + 1).every((e) => e.linear));
-      return { site, rank, linearToConsumers, atNorm: i === lastNonZero && !entry.zero };
+      return { site, rank, linearToConsumers };
     }
   }
   return 'no module output to attach its gate to after its last normalisation (run the nonlinearity as a module, e.g. nn.ReLU)';
@@ -49,34 +45,36 @@ export interface CoupledGroup {
 }
 
 /**
- * One gate site per producer of a coupled group, or why there can be none. `canCarry(module)`: whether
- * a module's parameters can carry the gate of its output channels (an affine BatchNorm).
+ * The gate sites of a coupled group, or why there can be none. Only the layers that read the group
+ * need exact zeros: a sum may add ungated values, since its result is gated again before anything
+ * reads it. So the sites sit on the paths into the consumers, after the sums and their ReLUs (the
+ * stem's ReLU output, each block's output), where the derivative of an off gate is the channel's
+ * value itself; a gate before a sum would reach the loss only through the ReLU after it, whose
+ * derivative at the zero it makes is 0, and off draws would carry no signal. Each consumer path
+ * starts at a producer or at a sum; one site per start.
  */
-export function coupledGateSites(
-  prop: GroupPropagation,
-  group: CoupledGroup,
-  moduleOutput: ReadonlyMap<number, string>,
-  trace: Trace,
-  canCarry: (module: string) => boolean,
-): GateSite[] | string {
-  const sums = new Set(group.joins.map((join) => join.output));
-  const readersOf = new Map<number, number[]>(group.producerValues.map((value) => [value, []]));
-  for (const value of [...group.readers, ...group.joins.flatMap((join) => join.operands)]) {
-    const chain = lineage(prop, value);
-    const start = chain[0]?.value ?? value;
-    if (sums.has(start)) {
-      if (chain.slice(1).some((entry) => !entry.zero)) return 'an op that does not keep zero at zero (a norm, as in a pre-activation ResNet) reads the summed channels, so no gate before the sum gives it exact zeros';
-      continue;
-    }
-    const readers = readersOf.get(start);
-    if (readers === undefined) return 'a consumer or a sum reads it through an op catrain does not follow';
-    readers.push(value);
+export function coupledGateSites(prop: GroupPropagation, group: CoupledGroup, moduleOutput: ReadonlyMap<number, string>, trace: Trace): FoundSite[] | string {
+  const starts = new Set([...group.producerValues, ...group.joins.map((join) => join.output)]);
+  const readersOf = new Map<number, number[]>();
+  for (const value of group.readers) {
+    const start = lineage(prop, value)[0]?.value ?? value;
+    if (!starts.has(start)) return 'a consumer reads it through an op catrain does not follow';
+    readersOf.set(start, [...(readersOf.get(start) ?? []), value]);
   }
-  const sites: GateSite[] = [];
-  for (const [i, value] of group.producerValues.entries()) {
-    const found = findGateSite(prop, value, readersOf.get(value) ?? [], moduleOutput, trace);
-    if (typeof found === 'string') return `${group.producers[i] ?? '?'}: ${found}`;
-    sites.push({ module: found.site, rank: found.rank, folds: found.atNorm && canCarry(found.site) ? 'norm' : 'activation' });
+  const found: FoundSite[] = [];
+  for (const [start, readers] of readersOf) {
+    const site = findGateSite(prop, start, readers, moduleOutput, trace);
+    if (typeof site === 'string') return `where ${moduleOutput.get(start) ?? 'a sum'} is read: ${site}`;
+    found.push(site);
   }
-  return sites;
+  return found;
+}
+
+/**
+ * The sites as the graph records them: folded into the consumers' weights when every site reaches
+ * them through linear ops and every consumer's weights can carry the gate, else on the activations.
+ */
+export function gateSitesOf(found: readonly FoundSite[], consumersCanCarry: boolean): GateSite[] {
+  const folds = consumersCanCarry && found.every((site) => site.linearToConsumers) ? 'consumers' : 'activation';
+  return found.map((site) => ({ module: site.site, rank: site.rank, folds }));
 }

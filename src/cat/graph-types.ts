@@ -14,15 +14,15 @@ export interface GraphOptions {
 }
 
 /**
- * Where a group's gate multiplies, and how: 'consumers' scales the readers' input columns, 'norm'
- * scales the site's (an affine norm's) weight and bias, 'activation' multiplies the site's output.
- * All three compute the same function and gradient; the first two cost O(weights).
+ * Where a group's gate multiplies, and how: 'consumers' scales every reader's input columns (the
+ * same function and gradient as multiplying the activation, for O(weights)), 'activation'
+ * multiplies the site module's output.
  */
 export interface GateSite {
   readonly module: string;
   /** Rank of the gated activation: 2 ([N, C]) or 4 ([N, C, H, W]). */
   readonly rank: number;
-  readonly folds: 'consumers' | 'norm' | 'activation';
+  readonly folds: 'consumers' | 'activation';
 }
 
 /** A channel dimension whose units shrink together: its producers' outputs, its norms, its consumers' inputs. */
@@ -46,8 +46,8 @@ export interface UnitGroup {
   readonly consumers: readonly { readonly module: string; readonly expand: number }[];
   /**
    * Where the unit gate goes: after the last BatchNorm and the nonlinearity on the path to every
-   * consumer, once per producer for a coupled group (every operand of its sums is gated, so the sum
-   * is too). Empty when the group is fixed.
+   * consumer; for a coupled group, on each path into its consumers (after the sums). One entry that
+   * folds into the consumers covers them all. Empty when the group is fixed.
    */
   readonly gateSites: readonly GateSite[];
   /** Whether residual sums join several producers into this group. */

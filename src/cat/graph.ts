@@ -4,7 +4,7 @@
 // are the modules nn knows as residual (residualOf) whose branch ran. No architecture and no layer
 // class is named here.
 import { canKeep, canScaleChannels, residualOf, traceForward, type Module, type Trace } from '../nn/index.js';
-import { coupledGateSites, findGateSite } from './gate-sites.js';
+import { coupledGateSites, findGateSite, gateSitesOf } from './gate-sites.js';
 import type { CountedLayer, GateSite, GraphOptions, NormLayer, ResidualSite, StructureGraph, UnitGroup } from './graph-types.js';
 import { GroupPropagation, type GroupNode } from './propagation.js';
 
@@ -102,10 +102,10 @@ export function deriveStructure(model: Module, trace: Trace, options: GraphOptio
     if (reasons.length === 0 && producers.length > 0) {
       const readers = node.consumers.map((c) => c.input);
       const found = coupled
-        ? coupledGateSites(prop, { producers, producerValues: node.producerValues, readers, joins: node.joins }, moduleOutput, trace, (path) => canScaleChannels(modules.get(path) as Module, 'outputs'))
-        : singleGateSite(findGateSite(prop, node.producerValues[0] as number, readers, moduleOutput, trace), node.consumers, modules);
+        ? coupledGateSites(prop, { producers, producerValues: node.producerValues, readers, joins: node.joins }, moduleOutput, trace)
+        : findGateSite(prop, node.producerValues[0] as number, readers, moduleOutput, trace);
       if (typeof found === 'string') reasons.push(found);
-      else gateSites = found;
+      else gateSites = gateSitesOf(Array.isArray(found) ? found : [found], node.consumers.every((c) => canScaleChannels(modules.get(c.module) as Module, 'inputs')));
     }
     if (reasons.length === 0) {
       for (const producer of producers) if (!canKeep(modules.get(producer) as Module, 'outputs')) reasons.push(`${producer} has no output surgery`);
@@ -185,9 +185,3 @@ function branchOutputNorm(site: BlockSite, trace: Trace, moduleOutput: ReadonlyM
   return null;
 }
 
-/** A one-producer group's site; folded into the consumers' weights when every one of them can carry it. */
-function singleGateSite(found: ReturnType<typeof findGateSite>, consumers: readonly { module: string }[], modules: ReadonlyMap<string, Module>): GateSite[] | string {
-  if (typeof found === 'string') return found;
-  const folds = found.linearToConsumers && consumers.every((c) => canScaleChannels(modules.get(c.module) as Module, 'inputs')) ? 'consumers' : 'activation';
-  return [{ module: found.site, rank: found.rank, folds }];
-}

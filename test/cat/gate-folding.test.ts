@@ -25,9 +25,12 @@ const CASES: Case[] = [
   { name: 'FunctionalCnn (not foldable)', build: () => new FunctionalCnn(), shape: [1, 8, 8], classes: 3 },
 ];
 
+// A coupled group's activation sites also gate what its sums carry on, which the folded gate leaves
+// alone (no layer reads it ungated): the same loss at 0/1 draws, another derivative. Only groups
+// with one producer are unfolded here; coupled ones keep their sites as built.
 const unfolded = (g: StructureGraph): StructureGraph => ({
   ...g,
-  groups: g.groups.map((group) => ({ ...group, gateSites: group.gateSites.map((site) => ({ ...site, folds: 'activation' as const })) })),
+  groups: g.groups.map((group) => (group.coupled ? group : { ...group, gateSites: group.gateSites.map((site) => ({ ...site, folds: 'activation' as const })) })),
   blocks: g.blocks.map((block) => ({ ...block, gateNorm: null })),
 });
 

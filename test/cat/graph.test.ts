@@ -73,12 +73,14 @@ describe('zoo models', () => {
     assert.equal(stem.block, null);
     assert.deepEqual(stem.producers, ['conv1', 'layer1.0.conv2', 'layer1.1.conv2', 'layer1.2.conv2']);
     assert.deepEqual(stem.norms, ['bn1', 'layer1.0.bn2', 'layer1.1.bn2', 'layer1.2.bn2']);
-    // The stem's gate follows its ReLU; each branch's is carried by its last BatchNorm, before the sum.
-    assert.deepEqual(stem.gateSites.map((s) => [s.module, s.folds]), [['relu', 'activation'], ['layer1.0.bn2', 'norm'], ['layer1.1.bn2', 'norm'], ['layer1.2.bn2', 'norm']]);
+    // The gate sits on each path into a layer that reads the stream: after the stem's ReLU and after
+    // each block's sum and ReLU. Those layers read it directly, so their input columns carry it.
+    assert.deepEqual(sitesOf(g, 'conv1').sort(), ['layer1.0.relu', 'layer1.1.relu', 'layer1.2.relu', 'relu']);
+    assert.ok(stem.gateSites.every((s) => s.folds === 'consumers'));
     assert.deepEqual(stem.consumers.map((c) => c.module).sort(), ['layer1.0.conv1', 'layer1.1.conv1', 'layer1.2.conv1', 'layer2.0.conv1', 'layer2.0.shortcut.0']);
     const last = group(g, 'layer3.0.shortcut.0');
     assert.deepEqual([...last.producers].sort(), ['layer3.0.conv2', 'layer3.0.shortcut.0', 'layer3.1.conv2', 'layer3.2.conv2']);
-    assert.deepEqual(sitesOf(g, 'layer3.0.shortcut.0').sort(), ['layer3.0.bn2', 'layer3.0.shortcut.1', 'layer3.1.bn2', 'layer3.2.bn2']);
+    assert.deepEqual(sitesOf(g, 'layer3.0.shortcut.0').sort(), ['avgpool', 'layer3.0.relu', 'layer3.1.relu']);
     assert.ok(last.consumers.some((c) => c.module === 'fc'));
   });
 
@@ -96,7 +98,7 @@ describe('zoo models', () => {
     assert.equal(prunable(g).length, 32 + 1 + 4);
     assert.deepEqual(group(g, 'conv1').gateSites.map((s) => [s.module, s.folds]), [['maxpool', 'consumers']]);
     assert.deepEqual(prunable(g).filter((id) => group(g, id).coupled), ['layer1.0.downsample.0', 'layer2.0.downsample.0', 'layer3.0.downsample.0', 'layer4.0.downsample.0']);
-    assert.deepEqual(sitesOf(g, 'layer4.0.downsample.0').sort(), ['layer4.0.bn3', 'layer4.0.downsample.1', 'layer4.1.bn3', 'layer4.2.bn3']);
+    assert.deepEqual(sitesOf(g, 'layer4.0.downsample.0').sort(), ['avgpool', 'layer4.0.relu', 'layer4.1.relu']);
   });
 
   test('exact MACs and parameters equal the module-hook count of every zoo model', () => {
@@ -120,15 +122,17 @@ describe('networks defined here', () => {
     assert.match(group(fixed, 'stem').fixedReason ?? '', /residual sum/);
     const g = graphOf(new TinyResNet(), [1, 12, 12]);
     assert.deepEqual(prunable(g).sort(), ['blocks.0.conv1', 'blocks.1.conv1', 'blocks.1.shortcut.0', 'blocks.2.conv1', 'stem']);
-    // A functional ReLU follows the stem's BatchNorm: the norm's output is the last module output before the sum.
-    assert.deepEqual(group(g, 'stem').gateSites.map((s) => [s.module, s.folds]), [['bn', 'norm'], ['blocks.0.bn2', 'norm']]);
+    // A functional ReLU follows the stem's BatchNorm, so that gate multiplies the norm's output (the
+    // Identity shortcut hands the ReLU's output on, but a hook there would miss the branch).
+    assert.deepEqual(group(g, 'stem').gateSites.map((s) => [s.module, s.folds]), [['bn', 'activation'], ['blocks.0.relu', 'activation']]);
+    assert.ok(group(g, 'blocks.1.shortcut.0').gateSites.every((s) => s.folds === 'consumers'));
     assert.deepEqual(group(g, 'blocks.1.shortcut.0').consumers.map((c) => c.module), ['blocks.2.conv1', 'head']);
   });
 
-  test('a sum read through a norm (pre-activation) or a product of activations keeps its channels whole', () => {
+  test('a sum read through a norm (pre-activation) is coupled, gated after the norm; a product of activations stays whole', () => {
     const preActivation = graphOf(new JoinNet('pre-activation'), [1, 6, 6]);
-    assert.match(group(preActivation, 'stem').fixedReason ?? '', /does not keep zero at zero/);
-    assert.equal(group(preActivation, 'stem').gateSites.length, 0);
+    assert.ok(group(preActivation, 'stem').prunable && group(preActivation, 'stem').coupled);
+    assert.deepEqual(sitesOf(preActivation, 'stem'), ['norm']);
     const product = graphOf(new JoinNet('product'), [1, 6, 6]);
     assert.match(group(product, 'stem').fixedReason ?? '', /mul of two activations/);
   });
