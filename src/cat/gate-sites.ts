@@ -37,7 +37,6 @@ export function findGateSite(prop: GroupPropagation, producerValue: number, read
 }
 
 export interface CoupledGroup {
-  readonly producers: readonly string[];
   readonly producerValues: readonly number[];
   /** The values the group's consumers read. */
   readonly readers: readonly number[];

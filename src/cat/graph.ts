@@ -102,7 +102,7 @@ export function deriveStructure(model: Module, trace: Trace, options: GraphOptio
     if (reasons.length === 0 && producers.length > 0) {
       const readers = node.consumers.map((c) => c.input);
       const found = coupled
-        ? coupledGateSites(prop, { producers, producerValues: node.producerValues, readers, joins: node.joins }, moduleOutput, trace)
+        ? coupledGateSites(prop, { producerValues: node.producerValues, readers, joins: node.joins }, moduleOutput, trace)
         : findGateSite(prop, node.producerValues[0] as number, readers, moduleOutput, trace);
       if (typeof found === 'string') reasons.push(found);
       else gateSites = gateSitesOf(Array.isArray(found) ? found : [found], node.consumers.every((c) => canScaleChannels(modules.get(c.module) as Module, 'inputs')));

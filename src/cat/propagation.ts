@@ -17,13 +17,12 @@ export interface GroupNode {
   reasons: string[];
   norms: string[];
   consumers: { module: string; expand: number; input: number }[];
-  /** Sums or products of activations that joined this group to another: the op, what it read, what it wrote. */
+  /** Sums or products of activations that joined this group to another: the op and the value it wrote. */
   joins: Join[];
 }
 
 export interface Join {
   readonly op: string;
-  readonly operands: readonly number[];
   readonly output: number;
 }
 
@@ -136,7 +135,7 @@ export class GroupPropagation {
           let root = this.flow.get(flowing[0] as number)!.node;
           for (const v of flowing.slice(1)) root = this.union(root, this.flow.get(v)!.node);
           // Whether a join can be pruned through is graph.ts's decision (it depends on the options).
-          for (const out of op.outputs) (this.nodes[root] as GroupNode).joins.push({ op: op.name, operands: flowing, output: out });
+          for (const out of op.outputs) (this.nodes[root] as GroupNode).joins.push({ op: op.name, output: out });
           if (expands.size > 1) this.fix(root, `${op.name} of differently flattened activations`);
           for (const out of op.outputs) this.flow.set(out, { node: root, expand: this.flow.get(x)?.expand ?? 1 });
           return;
