@@ -235,7 +235,7 @@ export class CatController {
 
   /** The cost of the network with the gates in `off` (and the spares) removed, widths rounded as surgery will round them. */
   private costWithout(off: OffSet, kind: CostKind, roundWidths: boolean): number {
-    return this.measure(kind, sizeWithout(this.currentGraph, this.gateState, off, roundWidths ? this.options.widthMultiple : 1));
+    return this.measure(kind, sizeWithout(this.currentGraph, this.gateState, off, this.options.minUnits, roundWidths ? this.options.widthMultiple : 1));
   }
 
   private measure(kind: CostKind, size: Size): number {

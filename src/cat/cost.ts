@@ -7,6 +7,7 @@ import type { GateRecordView, GateView } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
 import type { OffSet } from './landing.js';
 import { weighedCost, type Baseline } from './update.js';
+import { groupMultiple } from './widths.js';
 
 /** What a size is measured in: a budget's MACs or parameters, or the knobs' mix of both. */
 export type CostKind = BudgetTarget['kind'] | 'cost';
@@ -38,25 +39,34 @@ export function deployedSize(graph: StructureGraph, gates: GateView): Size {
 }
 
 /**
- * The size of the network with the gates in `off` and the spare units removed, everything else kept;
- * each group's kept width rounded up to `multiple` (1: not rounded).
+ * The size of the network with the gates in `off` and the spare units removed, everything else kept,
+ * as decideRemoval (removal.ts) would leave it: a group keeps at least `minUnits` (a gated block whose
+ * group would fall below goes instead), and each group's kept width is rounded up to its share of
+ * `multiple` (groupMultiple; 1: not rounded). Costing a coupled group as gone when the floor keeps
+ * some of it once let the settle step land a run at 60% of the MACs for a 50% budget.
  */
-export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet, multiple: number): Size {
+export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet, minUnits: number, multiple: number): Size {
   const kept = (record: GateRecordView): number[] => record.theta.map((_, i) => (record.spare[i] === 1 || off.has(record, i) ? 0 : 1));
-  const rounded = (record: GateRecordView): number[] => {
-    const units = kept(record);
-    const alive = units.reduce((a, b) => a + b, 0);
-    let extra = alive === 0 ? 0 : Math.min(units.length, Math.ceil(alive / multiple) * multiple) - alive;
-    for (let i = 0; i < units.length && extra > 0; i++) {
-      if (units[i] === 0) {
-        units[i] = 1;
+  const blocks = new Map([...gates.blocks].map(([id, r]) => [id, kept(r)[0] as number] as const));
+  const units = new Map<string, number[]>();
+  for (const group of graph.groups) {
+    const record = gates.groups.get(group.id);
+    if (record === undefined) continue;
+    const widths = kept(record);
+    const alive = widths.reduce((a, b) => a + b, 0);
+    const blockGoes = group.block !== null && gates.blocks.has(group.block);
+    if (alive < minUnits && blockGoes) blocks.set(group.block as string, 0);
+    const floor = alive < minUnits && !blockGoes ? Math.min(widths.length, minUnits) : alive;
+    const m = groupMultiple(multiple, widths.length);
+    let extra = floor === 0 ? 0 : Math.min(widths.length, Math.ceil(floor / m) * m) - alive;
+    for (let i = 0; i < widths.length && extra > 0; i++) {
+      if (widths[i] === 0) {
+        widths[i] = 1;
         extra--;
       }
     }
-    return units;
-  };
-  const units = new Map([...gates.groups].map(([id, r]) => [id, rounded(r)] as const));
-  const blocks = new Map([...gates.blocks].map(([id, r]) => [id, kept(r)[0] as number] as const));
+    units.set(group.id, widths);
+  }
   const e = expectedComplexity(graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) });
   return { macs: e.macs, params: e.params };
 }

@@ -5,6 +5,7 @@
 import type { GateRecordView, GateView } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
 import { landOnBudget, OffSet } from './landing.js';
+import { groupMultiple } from './widths.js';
 import type { PruneEvent } from './surgery.js';
 
 /** Whether unit (or block, i = 0) `i` of a record goes now. */
@@ -25,7 +26,7 @@ export interface Removal {
 
 export interface RemovalLimits {
   minUnits: number;
-  /** Kept widths are rounded up to a multiple of this (1: not rounded). */
+  /** Kept widths are rounded up to a multiple of this (1: not rounded), capped per group (groupMultiple). */
   widthMultiple: number;
 }
 
@@ -95,7 +96,7 @@ export function decideRemoval(step: number, graph: StructureGraph, gates: GateVi
       }
       alive.push(...going.splice(0, Math.min(going.length, limits.minUnits - alive.length)));
     }
-    const multiple = roundWidths ? limits.widthMultiple : 1;
+    const multiple = roundWidths ? groupMultiple(limits.widthMultiple, width) : 1;
     const target = Math.min(width, Math.ceil(alive.length / multiple) * multiple);
     if (target >= width) continue;
     const spares = going.slice(0, target - alive.length);

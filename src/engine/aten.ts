@@ -148,6 +148,23 @@ export function callTensor(op: AtenOp, ...args: AtenArg[]): Tensor {
   return out;
 }
 
+/**
+ * What observers see as one call of `op` with `args`, computed by `compute` with other operators that
+ * they do not see: a kernel workaround must not change the graph a trace records or an export writes.
+ */
+export function callTensorAs(op: AtenOp, args: readonly AtenArg[], compute: () => Tensor): Tensor {
+  const previous = observer;
+  observer = null;
+  let out: Tensor;
+  try {
+    out = compute();
+  } finally {
+    observer = previous;
+  }
+  if (observer !== null) observer({ op: op.qualifiedName, args, outputs: [out], inPlace: false });
+  return out;
+}
+
 /** Calls an operator that returns several tensors (a tuple or a list). */
 export function callTensors(op: AtenOp, ...args: AtenArg[]): Tensor[] {
   const result = invoke(op, args, true) as (number | null)[];

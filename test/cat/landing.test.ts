@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GateRecord } from '../../src/cat/gate-state.js';
 import { LANDING_TOLERANCE, landOnBudget, OffSet } from '../../src/cat/landing.js';
+import { groupMultiple } from '../../src/cat/widths.js';
 
 function record(thetas: number[]): GateRecord {
   return { theta: thetas, zeroSteps: thetas.map(() => 0), pull: thetas.map(() => 0), spare: thetas.map(() => 0) };
@@ -15,12 +16,13 @@ interface Net {
   fixed: number;
 }
 
-/** Cost with each group's kept width rounded up to 8, as surgery rounds it. */
+/** Cost with each group's kept width rounded up to its share of 8, as surgery rounds it. */
 function costOf(net: Net, off: OffSet): number {
   let cost = net.fixed;
   for (const g of net.groups) {
     const alive = g.record.theta.filter((_, i) => !off.has(g.record, i)).length;
-    cost += Math.min(g.record.theta.length, Math.ceil(alive / 8) * 8) * g.unitCost;
+    const m = groupMultiple(8, g.record.theta.length);
+    cost += Math.min(g.record.theta.length, Math.ceil(alive / m) * m) * g.unitCost;
   }
   for (const b of net.blocks) if (!off.has(b.record, 0)) cost += b.cost;
   return cost;

@@ -664,6 +664,26 @@ describe('conv2d', () => {
     assertClose(E.conv2d(x(), w(), null, { padding: [0, 1] }), [[[[5, 12, 16, 9], [11, 24, 28, 15]]]], F32);
   });
 
+  test('a strided 1x1 conv on a channels-last input: exact, and one conv2d to observers', () => {
+    // The shape at which Debian's libtorch 1.13 backward never returned (2 in, 1 out, 28x28, batch 128).
+    E.manualSeed(3);
+    const input = E.randn([128, 2, 28, 28]);
+    const weight = E.randn([1, 2, 1, 1]).requireGrad();
+    const last = input.contiguous('channels_last').requireGrad();
+    const plain = input.clone().requireGrad();
+    const seen: string[] = [];
+    const y = E.observeOps((call) => seen.push(call.op), () => E.conv2d(last, weight, null, { stride: 2 }));
+    assert.deepEqual(seen, ['aten::conv2d']);
+    assert.deepEqual(shapeOf(y), [128, 1, 14, 14]);
+    assertClose(y, E.conv2d(plain, weight, null, { stride: 2 }), F32);
+    y.sum().backward();
+    const weightGrad = (weight.grad as Tensor).clone();
+    weight.zeroGrad();
+    E.conv2d(plain, weight, null, { stride: 2 }).sum().backward();
+    assertClose(last.grad as Tensor, plain.grad as Tensor, F32);
+    assertClose(weightGrad, weight.grad as Tensor, { atol: 1e-3, rtol: 1e-5 });
+  });
+
   test('multiple input and output channels', () => {
     // 2 input channels: ch0 = x, ch1 = 10 * ones; kernels: out0 = ones on both, out1 = ones on ch0, -ones on ch1
     const inp = E.cat([x(), E.full([1, 1, 3, 3], 10, { dtype: 'float32' })], 1);

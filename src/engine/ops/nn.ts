@@ -1,5 +1,5 @@
 // Neural-network operators: dense and convolution layers, normalisation, pooling, losses.
-import { aten, callTensor } from '../aten.js';
+import { aten, callTensor, callTensorAs } from '../aten.js';
 import type { Tensor } from '../tensor.js';
 
 export type Pair = number | readonly [number, number];
@@ -18,6 +18,7 @@ const LINEAR = aten('linear');
 const MATMUL = aten('matmul');
 const MM = aten('mm');
 const CONV2D = aten('conv2d');
+const SLICE = aten('slice', 'Tensor');
 const BATCH_NORM = aten('batch_norm');
 const MAX_POOL2D = aten('max_pool2d');
 const AVG_POOL2D = aten('avg_pool2d');
@@ -46,7 +47,34 @@ export interface Conv2dOptions {
 /** 2-d convolution of NCHW input with weight [out, in / groups, kh, kw]. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+  if (isStridedPointwise(x, weight, stride, padding)) return callTensorAs(CONV2D, [x, weight, bias, stride, padding, dilation, groups], () => subsampledPointwise(x, weight, bias, stride, groups));
   return callTensor(CONV2D, x, weight, bias, stride, padding, dilation, groups);
+}
+
+const pairOf = (p: Pair): readonly [number, number] => (typeof p === 'number' ? [p, p] : p);
+
+/**
+ * A 1x1 convolution with stride > 1 on a channels-last input: the case whose backward never returns in
+ * Debian's libtorch 1.13 (oneDNN's reduced-stride 1x1 kernel spins on both threads, e.g. at 2 input and
+ * 1 or 2 output channels, 28x28, batch 128), as pruned shortcut projections meet it.
+ */
+function isStridedPointwise(x: Tensor, weight: Tensor, stride: Pair, padding: Pair): boolean {
+  const [sh, sw] = pairOf(stride);
+  const [ph, pw] = pairOf(padding);
+  return (sh > 1 || sw > 1) && ph === 0 && pw === 0 && weight.ndim === 4 && weight.size(2) === 1 && weight.size(3) === 1 && x.ndim === 4 && x.isContiguous('channels_last');
+}
+
+/** The same convolution as a subsampling followed by a stride-1 1x1 convolution, which is exact. */
+function subsampledPointwise(x: Tensor, weight: Tensor, bias: Tensor | null, stride: Pair, groups: number): Tensor {
+  const [sh, sw] = pairOf(stride);
+  const rows = callTensor(SLICE, x, 2, 0, null, sh);
+  const grid = callTensor(SLICE, rows, 3, 0, null, sw);
+  const packed = grid.contiguous('channels_last');
+  try {
+    return callTensor(CONV2D, packed, weight, bias, 1, 0, 1, groups);
+  } finally {
+    for (const t of new Set([rows, grid, packed])) t.dispose();
+  }
 }
 
 export interface BatchNormOptions {
