@@ -21,6 +21,7 @@ import { applyRemoval, fixGates } from './apply.js';
 import type { PruneEvent, SurgeryFollower } from './surgery.js';
 import { catTimeline, type CatSchedule, type CatTimeline } from './timeline.js';
 import { coefficients, complexityShares, isRemovable, isSettled, projectedStep, referenceScale, type Baseline, type Shares } from './update.js';
+import { UNROUNDED } from './widths.js';
 
 export class CatController {
   private currentGraph: StructureGraph;
@@ -219,7 +220,7 @@ export class CatController {
     // rest inside (0, 1) stand for a fraction of their structures, and rounding each at 0.5 would
     // keep a group whose units all rest at 0.7 whole.
     const target = this.timeline.budget?.target ?? { kind: 'cost' as const, fraction: this.measure('cost', this.expected()) };
-    const rule = landingRule(this.gateState, target.fraction, roundWidths ? this.options.widthMultiple : 1, (off) => this.costWithout(off, target.kind, roundWidths));
+    const rule = landingRule(this.gateState, target.fraction, roundWidths ? this.options : UNROUNDED, (off) => this.costWithout(off, target.kind, roundWidths));
     if (this.gateState.groups.size + this.gateState.blocks.size > 0) this.apply(decideRemoval(step, this.currentGraph, this.gateState, rule, this.options, roundWidths), follower);
     fixGates(this.model, this.currentGraph, this.gateState);
     this.multipliers.uninstall();
@@ -235,7 +236,7 @@ export class CatController {
 
   /** The cost of the network with the gates in `off` (and the spares) removed, widths rounded as surgery will round them. */
   private costWithout(off: OffSet, kind: CostKind, roundWidths: boolean): number {
-    return this.measure(kind, sizeWithout(this.currentGraph, this.gateState, off, this.options.minUnits, roundWidths ? this.options.widthMultiple : 1));
+    return this.measure(kind, sizeWithout(this.currentGraph, this.gateState, off, this.options.minUnits, roundWidths ? this.options : UNROUNDED));
   }
 
   private measure(kind: CostKind, size: Size): number {

@@ -7,7 +7,7 @@ import type { GateRecordView, GateView } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
 import type { OffSet } from './landing.js';
 import { weighedCost, type Baseline } from './update.js';
-import { groupMultiple } from './widths.js';
+import { groupMultiple, type WidthRounding } from './widths.js';
 
 /** What a size is measured in: a budget's MACs or parameters, or the knobs' mix of both. */
 export type CostKind = BudgetTarget['kind'] | 'cost';
@@ -42,10 +42,10 @@ export function deployedSize(graph: StructureGraph, gates: GateView): Size {
  * The size of the network with the gates in `off` and the spare units removed, everything else kept,
  * as decideRemoval (removal.ts) would leave it: a group keeps at least `minUnits` (a gated block whose
  * group would fall below goes instead), and each group's kept width is rounded up to its share of
- * `multiple` (groupMultiple; 1: not rounded). Costing a coupled group as gone when the floor keeps
+ * the width multiple (groupMultiple; UNROUNDED: not rounded). Costing a coupled group as gone when the floor keeps
  * some of it once let the settle step land a run at 60% of the MACs for a 50% budget.
  */
-export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet, minUnits: number, multiple: number): Size {
+export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet, minUnits: number, rounding: WidthRounding): Size {
   const kept = (record: GateRecordView): number[] => record.theta.map((_, i) => (record.spare[i] === 1 || off.has(record, i) ? 0 : 1));
   const blocks = new Map([...gates.blocks].map(([id, r]) => [id, kept(r)[0] as number] as const));
   const units = new Map<string, number[]>();
@@ -57,7 +57,7 @@ export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet,
     const blockGoes = group.block !== null && gates.blocks.has(group.block);
     if (alive < minUnits && blockGoes) blocks.set(group.block as string, 0);
     const floor = alive < minUnits && !blockGoes ? Math.min(widths.length, minUnits) : alive;
-    const m = groupMultiple(multiple, widths.length);
+    const m = groupMultiple(rounding, widths.length);
     let extra = floor === 0 ? 0 : Math.min(widths.length, Math.ceil(floor / m) * m) - alive;
     for (let i = 0; i < widths.length && extra > 0; i++) {
       if (widths[i] === 0) {

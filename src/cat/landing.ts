@@ -2,7 +2,7 @@
 // saved network costs at most the target and no more than LANDING_TOLERANCE under it. Pure decisions
 // over gate records and a cost function, so the rule can be tested on made-up costs.
 import type { GateRecordView } from './gate-state.js';
-import { groupMultiple } from './widths.js';
+import { groupMultiple, type WidthRounding } from './widths.js';
 
 /** How far under its target the settle step may land a budget (the documented tolerance is 3%). */
 export const LANDING_TOLERANCE = 0.03;
@@ -41,8 +41,8 @@ export interface LandingProblem {
   cost: (off: OffSet) => number;
   /** The budget as a fraction of the dense network's cost. */
   target: number;
-  /** Units go in steps that keep a group's width a multiple of this. */
-  multiple: number;
+  /** Units go in steps that keep a group's width a multiple of its groupMultiple. */
+  rounding: WidthRounding;
 }
 
 /** One candidate step: units that would go, their thetas' sum, the cost after. */
@@ -137,7 +137,7 @@ function unitSteps(problem: LandingProblem, off: OffSet): LandingStep[] {
   for (const record of problem.groups) {
     const alive: Gate[] = record.theta.flatMap((theta, i) => (isGate(record, i) && !off.has(record, i) ? [{ record, i, theta }] : []));
     if (alive.length === 0) continue;
-    const multiple = groupMultiple(problem.multiple, record.theta.length);
+    const multiple = groupMultiple(problem.rounding, record.theta.length);
     const keep = (Math.ceil(alive.length / multiple) - 1) * multiple;
     const units = alive.sort((a, b) => a.theta - b.theta).slice(0, alive.length - keep);
     for (const u of units) off.add(u.record, u.i);

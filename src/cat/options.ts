@@ -6,9 +6,11 @@
 // new row.
 import type { Linearisation } from './gate-hooks.js';
 import type { ResidualChannels } from './graph-types.js';
+import type { NarrowGroups } from './widths.js';
 
 export type { Linearisation } from './gate-hooks.js';
 export type { ResidualChannels } from './graph-types.js';
+export type { NarrowGroups } from './widths.js';
 export type LayerEstimator = 'linear' | 'two-point';
 export type GateScaling = 'share' | 'none';
 
@@ -54,9 +56,25 @@ const row = <T>(r: OptionRow<T>): OptionRow<T> => r;
 const labelOf = (field: string): string => `${field} (${(CAT_OPTIONS as Record<string, OptionRow<unknown>>)[field]?.flag.split(' ')[0] ?? '?'})`;
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const problem = (field: string, ok: boolean, rule: string, value: unknown): string | null => (ok ? null : `${labelOf(field)} must be ${rule}, got ${JSON.stringify(value)}`);
-/** Schedule lengths left unset are capped at a quarter of a short run, so `--epochs 2` still lets the gates move. */
-const quarterOfRun = (_: GivenOptions, run: RunLength, plain: number): number => Math.min(plain, run.epochs / 4);
+/**
+ * Schedule lengths left unset are capped at a tenth of a short run, so a 3-epoch pilot warms up,
+ * prunes by --prune-by and fine-tunes as a long run does (docs/results.md, "Short pilots").
+ */
+const tenthOfRun = (_: GivenOptions, run: RunLength, plain: number): number => Math.min(plain, run.epochs / 10);
 const numberRow = { kind: 'number' } as const;
+const hasBudget = (given: GivenOptions): boolean => given.targetMacs != null || given.targetParams != null;
+/** --layer-preference and --settle-fraction for a run with a budget, unless set. */
+const BUDGET_LAYER_PREFERENCE = 4;
+const BUDGET_PRUNE_BY = 0.15;
+/**
+ * --prune-by unless set: 0.15 of the run (measured best, docs/results.md), but never before the gate
+ * warm-up has ended and the gates have had a twentieth of the run to move.
+ */
+function budgetPruneBy(given: GivenOptions, run: RunLength): number {
+  const warmup = typeof given.gateWarmupEpochs === 'number' ? given.gateWarmupEpochs : Math.min(CAT_OPTIONS.gateWarmupEpochs.default, run.epochs / 10);
+  return Math.min(0.9, Math.max(BUDGET_PRUNE_BY, warmup / run.epochs + 0.05));
+}
+const BUDGET_SETTLE_FRACTION = 0.75;
 const fixed = { resumable: false } as const;
 
 export const CAT_OPTIONS = {
@@ -71,10 +89,13 @@ export const CAT_OPTIONS = {
   layerPreference: row<number>({
     default: 1,
     flag: '--layer-preference <alpha>',
-    help: 'CAT: layers vs units (alpha); > 1 favours removing whole residual blocks',
+    help: 'CAT: layers vs units (alpha); > 1 favours removing whole residual blocks (unset: 4 with a budget, else 1)',
     value: numberRow,
     check: (v) => problem('layerPreference', finite(v) && v > 0, 'a number > 0', v),
     ...fixed,
+    // Measured with budgets only (docs/results.md): on cifar-quick and the short pilots, blocks
+    // favoured 4:1 kept more accuracy at the same MACs.
+    unset: (given, _run, plain): number => (hasBudget(given) ? BUDGET_LAYER_PREFERENCE : plain),
   }),
   flopsShare: row<number>({
     default: 0.5,
@@ -154,29 +175,29 @@ export const CAT_OPTIONS = {
   gateCrossEpochs: row<number>({
     default: 1,
     flag: '--gate-cross-epochs <n>',
-    help: 'sets the default gate learning rate (unset: 1, at most a quarter of the run)',
+    help: 'sets the default gate learning rate (unset: 1, at most a tenth of the run)',
     value: numberRow,
     check: (v) => problem('gateCrossEpochs', finite(v) && v > 0, 'a number > 0', v),
     ...fixed,
-    unset: quarterOfRun,
+    unset: tenthOfRun,
   }),
   gateWarmupEpochs: row<number>({
     default: 1,
     flag: '--gate-warmup-epochs <n>',
-    help: 'epochs of plain training before the gates move (unset: 1, at most a quarter of the run)',
+    help: 'epochs of plain training before the gates move (unset: 1, at most a tenth of the run)',
     value: numberRow,
     check: (v, run) => problem('gateWarmupEpochs', finite(v) && v >= 0 && v < run.epochs, `in [0, epochs) = [0, ${run.epochs})`, v),
     ...fixed,
-    unset: quarterOfRun,
+    unset: tenthOfRun,
   }),
   patienceEpochs: row<number>({
     default: 0.5,
     flag: '--patience-epochs <n>',
-    help: 'epochs a gate must sit at 0 before its structure is removed (unset: 0.5, at most a quarter of the run)',
+    help: 'epochs a gate must sit at 0 before its structure is removed (unset: 0.5, at most a tenth of the run)',
     value: numberRow,
     check: (v) => problem('patienceEpochs', finite(v) && v >= 0, 'a number >= 0', v),
     ...fixed,
-    unset: quarterOfRun,
+    unset: tenthOfRun,
   }),
   perExampleGates: row<boolean>({
     default: false,
@@ -218,21 +239,40 @@ export const CAT_OPTIONS = {
     check: (v) => problem('widthMultiple', Number.isInteger(v) && v >= 1, 'an integer >= 1', v),
     ...fixed,
   }),
+  narrowGroups: row<NarrowGroups>({
+    default: 'halve',
+    flag: '--narrow-groups <rule>',
+    help: "a group narrower than four width multiples: 'halve' rounds it to the multiple halved until it holds four (a 16-wide layer to 4), 'whole' to the whole multiple (catrain before 2026-12-04)",
+    value: { kind: 'choice', choices: ['halve', 'whole'] },
+    check: (v) => problem('narrowGroups', v === 'halve' || v === 'whole', 'one of halve, whole', v),
+    ...fixed,
+    before: 'whole',
+  }),
   settleFraction: row<number>({
     default: 0.1,
     flag: '--settle-fraction <f>',
-    help: 'final fraction of training in which the gates are rounded and the pruned network trains deterministically',
+    help: 'final fraction of training in which the gates are rounded and the pruned network trains deterministically (unset: with a budget 0.75, or 0.9 - --prune-by if that is less; else 0.1)',
     value: numberRow,
     check: (v) => problem('settleFraction', finite(v) && v >= 0 && v < 1, 'in [0, 1)', v),
     ...fixed,
+    // A budget is reached by --prune-by; the pruned network then learns best with most of the run
+    // left to it (docs/results.md, "Short pilots"). Without one, the strength alone moves the gates,
+    // which takes most of the run. A later --prune-by given alone still leaves the budget a tenth of
+    // the run to hold before the gates settle.
+    unset: (given, run, plain): number => {
+      if (!hasBudget(given)) return plain;
+      const pruneBy = typeof given.pruneBy === 'number' ? given.pruneBy : budgetPruneBy(given, run);
+      return Math.max(0, Math.min(BUDGET_SETTLE_FRACTION, 0.9 - pruneBy));
+    },
   }),
   pruneBy: row<number>({
     default: 0.5,
     flag: '--prune-by <f>',
-    help: 'with a budget: fraction of training by which the expected cost reaches the target (earlier is cheaper to train)',
+    help: 'with a budget: fraction of training by which the expected cost reaches the target (earlier is cheaper to train; unset: 0.15, or just after a later gate warm-up)',
     value: numberRow,
     check: (v) => problem('pruneBy', finite(v) && v > 0 && v <= 1, 'a fraction in (0, 1]', v),
     ...fixed,
+    unset: (given, run, plain): number => (hasBudget(given) ? budgetPruneBy(given, run) : plain),
   }),
 };
 

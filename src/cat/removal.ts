@@ -5,7 +5,7 @@
 import type { GateRecordView, GateView } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
 import { landOnBudget, OffSet } from './landing.js';
-import { groupMultiple } from './widths.js';
+import { groupMultiple, UNROUNDED, type WidthRounding } from './widths.js';
 import type { PruneEvent } from './surgery.js';
 
 /** Whether unit (or block, i = 0) `i` of a record goes now. */
@@ -24,10 +24,9 @@ export interface Removal {
   spareChanges: SpareChange[];
 }
 
-export interface RemovalLimits {
+/** Kept widths are rounded up to their group's multiple (groupMultiple), and never below minUnits. */
+export interface RemovalLimits extends WidthRounding {
   minUnits: number;
-  /** Kept widths are rounded up to a multiple of this (1: not rounded), capped per group (groupMultiple). */
-  widthMultiple: number;
 }
 
 /** Every gate (unit or block) accepted by `keep`, with its theta, groups first, in gate order. */
@@ -62,8 +61,8 @@ export function trackingRule(gates: GateView, floor: number, cost: (off: OffSet)
 }
 
 /** At the settle step: the gates that go so the saved network lands on `target` (landing.ts), and the spares. */
-export function landingRule(gates: GateView, target: number, multiple: number, cost: (off: OffSet) => number): RemovalRule {
-  const off = landOnBudget({ groups: [...gates.groups.values()], blocks: [...gates.blocks.values()], cost, target, multiple });
+export function landingRule(gates: GateView, target: number, rounding: WidthRounding, cost: (off: OffSet) => number): RemovalRule {
+  const off = landOnBudget({ groups: [...gates.groups.values()], blocks: [...gates.blocks.values()], cost, target, rounding });
   return (record, i) => record.spare[i] === 1 || off.has(record, i);
 }
 
@@ -96,7 +95,7 @@ export function decideRemoval(step: number, graph: StructureGraph, gates: GateVi
       }
       alive.push(...going.splice(0, Math.min(going.length, limits.minUnits - alive.length)));
     }
-    const multiple = roundWidths ? groupMultiple(limits.widthMultiple, width) : 1;
+    const multiple = groupMultiple(roundWidths ? limits : UNROUNDED, width);
     const target = Math.min(width, Math.ceil(alive.length / multiple) * multiple);
     if (target >= width) continue;
     const spares = going.slice(0, target - alive.length);

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GateRecord } from '../../src/cat/gate-state.js';
 import { LANDING_TOLERANCE, landOnBudget, OffSet } from '../../src/cat/landing.js';
-import { groupMultiple } from '../../src/cat/widths.js';
+import { groupMultiple, type WidthRounding } from '../../src/cat/widths.js';
+
+const EIGHT: WidthRounding = { widthMultiple: 8, narrowGroups: 'halve' };
 
 function record(thetas: number[]): GateRecord {
   return { theta: thetas, zeroSteps: thetas.map(() => 0), pull: thetas.map(() => 0), spare: thetas.map(() => 0) };
@@ -21,7 +23,7 @@ function costOf(net: Net, off: OffSet): number {
   let cost = net.fixed;
   for (const g of net.groups) {
     const alive = g.record.theta.filter((_, i) => !off.has(g.record, i)).length;
-    const m = groupMultiple(8, g.record.theta.length);
+    const m = groupMultiple(EIGHT, g.record.theta.length);
     cost += Math.min(g.record.theta.length, Math.ceil(alive / m) * m) * g.unitCost;
   }
   for (const b of net.blocks) if (!off.has(b.record, 0)) cost += b.cost;
@@ -29,7 +31,7 @@ function costOf(net: Net, off: OffSet): number {
 }
 
 function land(net: Net, target: number): number {
-  const off = landOnBudget({ groups: net.groups.map((g) => g.record), blocks: net.blocks.map((b) => b.record), cost: (o) => costOf(net, o), target, multiple: 8 });
+  const off = landOnBudget({ groups: net.groups.map((g) => g.record), blocks: net.blocks.map((b) => b.record), cost: (o) => costOf(net, o), target, rounding: EIGHT });
   return costOf(net, off);
 }
 
@@ -74,6 +76,6 @@ test('without a landing choice, the network still ends at or under the target', 
 test('thetas under 0.5 go and nothing else when that already fits the budget', () => {
   const units = record([...spread(8, 0.1, 0.2), ...spread(8, 0.7, 0.9)]);
   const net: Net = { groups: [{ record: units, unitCost: 0.05 }], blocks: [], fixed: 0.1 };
-  const off = landOnBudget({ groups: [units], blocks: [], cost: (o) => costOf(net, o), target: 0.5, multiple: 8 });
+  const off = landOnBudget({ groups: [units], blocks: [], cost: (o) => costOf(net, o), target: 0.5, rounding: EIGHT });
   assert.deepEqual(units.theta.map((_, i) => off.has(units, i)), units.theta.map((t) => t < 0.5));
 });

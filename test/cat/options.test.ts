@@ -36,7 +36,16 @@ test('a dense run is cat: null, so strength 0 is not a CAT setting', () => {
 test('options left unset take their row default or the value the row derives from the run', () => {
   assert.deepEqual(resolveCatOptions({}, { epochs: 15 }), DEFAULT_CAT);
   const short = resolveCatOptions({}, { epochs: 2 });
-  assert.deepEqual([short.gateWarmupEpochs, short.gateCrossEpochs, short.patienceEpochs], [0.5, 0.5, 0.5]);
+  assert.deepEqual([short.gateWarmupEpochs, short.gateCrossEpochs, short.patienceEpochs], [0.2, 0.2, 0.2]);
+  // With a budget: prune early and fine-tune long, favouring blocks (docs/results.md, "Short pilots").
+  const budget = resolveCatOptions({ targetMacs: 0.5 }, { epochs: 15 });
+  assert.deepEqual([budget.pruneBy, budget.settleFraction, budget.layerPreference], [0.15, 0.75, 4]);
+  assert.deepEqual(catProblems(budget, 15), []);
+  const lateWarmup = resolveCatOptions({ targetMacs: 0.5, gateWarmupEpochs: 3 }, { epochs: 15 });
+  assert.deepEqual([lateWarmup.pruneBy, lateWarmup.settleFraction], [0.25, 0.65]);
+  assert.deepEqual(catProblems(lateWarmup, 15), []);
+  assert.equal(resolveCatOptions({ targetParams: 0.2, pruneBy: 0.5 }, { epochs: 15 }).settleFraction, 0.4);
+  assert.deepEqual(catProblems(resolveCatOptions({ targetMacs: 0.5 }, { epochs: 3 }), 3), []);
   assert.equal(resolveCatOptions({ gateWarmupEpochs: 1 }, { epochs: 2 }).gateWarmupEpochs, 1);
   assert.equal(resolveCatOptions({ targetMacs: 0.5 }, { epochs: 15 }).flopsShare, 1);
   assert.equal(resolveCatOptions({ targetParams: 0.5 }, { epochs: 15 }).flopsShare, 0);

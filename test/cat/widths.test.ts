@@ -4,17 +4,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEvents, buildStructureGraph, decideRemoval, GateState, sizeWithout } from '../../src/cat/index.js';
 import { OffSet } from '../../src/cat/landing.js';
-import { groupMultiple } from '../../src/cat/widths.js';
+import { groupMultiple, type WidthRounding } from '../../src/cat/widths.js';
 import { TinyResNet } from './nets.js';
 
-test('the width multiple is halved until the group holds four of it', () => {
+const EIGHT: WidthRounding = { widthMultiple: 8, narrowGroups: 'halve' };
+
+test('the width multiple is halved until the group holds four of it, unless the run predates the rule', () => {
   assert.deepEqual(
-    [64, 32, 31, 16, 15, 8, 6, 3].map((w) => groupMultiple(8, w)),
+    [64, 32, 31, 16, 15, 8, 6, 3].map((w) => groupMultiple(EIGHT, w)),
     [8, 8, 4, 4, 2, 2, 1, 1],
   );
-  assert.equal(groupMultiple(1, 64), 1);
-  assert.equal(groupMultiple(6, 24), 6);
-  assert.equal(groupMultiple(6, 20), 3);
+  // Runs saved before the halving resume with the whole multiple on every group.
+  assert.deepEqual([64, 16, 6].map((w) => groupMultiple({ widthMultiple: 8, narrowGroups: 'whole' }, w)), [8, 8, 8]);
+  assert.equal(groupMultiple({ widthMultiple: 1, narrowGroups: 'halve' }, 64), 1);
+  assert.equal(groupMultiple({ widthMultiple: 6, narrowGroups: 'halve' }, 24), 6);
+  assert.equal(groupMultiple({ widthMultiple: 6, narrowGroups: 'halve' }, 20), 3);
 });
 
 for (const minUnits of [1, 3]) {
@@ -28,8 +32,8 @@ for (const minUnits of [1, 3]) {
     assert.ok(record !== undefined);
     const off = new OffSet();
     record.theta.forEach((_, i) => off.add(record, i));
-    const costed = sizeWithout(graph, gates, off, minUnits, 8);
-    const removal = decideRemoval(0, graph, gates, (r, i) => off.has(r, i), { minUnits, widthMultiple: 8 }, true);
+    const costed = sizeWithout(graph, gates, off, minUnits, EIGHT);
+    const removal = decideRemoval(0, graph, gates, (r, i) => off.has(r, i), { minUnits, ...EIGHT }, true);
     applyEvents(model, graph, removal.events);
     const after = buildStructureGraph(model, [1, 12, 12], { residualChannels: 'coupled' });
     assert.equal(after.groups.find((g) => g.id === stem.id)?.width, Math.ceil(minUnits / 2) * 2);
