@@ -41,6 +41,10 @@ export const NOT_RUN: ReadonlyMap<string, string> = new Map([
     'npx catrain train --model resnet20 --data cifar10:../shared/data/cifar-10-batches-bin --epochs 15 --target-macs 0.5 --prune-by 0.15 --settle-fraction 0.75 --layer-preference 4 --seed 0 --out runs/coupled/tuned2',
     'half an hour on all of CIFAR-10, and its schedule (--prune-by 0.15) does not fit the 2 epochs this test would shorten it to; test/cat runs CAT with coupled groups on small networks',
   ],
+  [
+    'bash bench/cat/pilots.sh runs/pilots',
+    'a benchmark: four 3-epoch trainings on Fashion-MNIST (Debian dataset-fashion-mnist, which the setup does not install); test/cat covers the schedule defaults it measured',
+  ],
 ]);
 
 export interface TestData {
