@@ -3,7 +3,7 @@
 // `rampEnd`), then holds it there until `freeze`, after which gamma stays fixed so the remaining
 // gates settle to 0 or 1.
 export interface BudgetTarget {
-  kind: 'macs' | 'params';
+  kind: 'macs' | 'params' | 'latency';
   /** Fraction of the dense network, in (0, 1). */
   fraction: number;
 }

@@ -3,6 +3,7 @@
 // multilinear in the thetas: a derivative is the term with that theta's factor removed, and every
 // unit of a group has the same derivative (it depends on the group only through its sum).
 import type { StructureGraph } from './graph-types.js';
+import { layerMs, type LatencyModel } from './latency.js';
 
 /** Gate probabilities as complexity reads them. */
 export interface GateProbabilities {
@@ -23,6 +24,9 @@ export interface ExpectedComplexity {
   readonly params: number;
   readonly dMacs: ComplexityGradient;
   readonly dParams: ComplexityGradient;
+  /** Expected milliseconds and their derivatives, when a latency model was given. */
+  readonly latency?: number;
+  readonly dLatency?: ComplexityGradient;
 }
 
 /** Every gate at 1: the network as it stands. */
@@ -47,7 +51,7 @@ class Accumulator {
   }
 }
 
-export function expectedComplexity(graph: StructureGraph, theta: GateProbabilities): ExpectedComplexity {
+export function expectedComplexity(graph: StructureGraph, theta: GateProbabilities, timing?: LatencyModel): ExpectedComplexity {
   const width = new Map(graph.groups.map((g) => [g.id, g.width] as const));
   const groupSum = new Map<string, { s: number; gated: boolean }>();
   for (const group of graph.groups) {
@@ -61,10 +65,19 @@ export function expectedComplexity(graph: StructureGraph, theta: GateProbabiliti
   };
   const macs = new Accumulator();
   const params = new Accumulator();
+  const latency = new Accumulator();
+  latency.total = timing?.remainderMs ?? 0;
 
   for (const layer of graph.layers) {
     const b = B(layer.block);
     if (layer.constant) {
+      const t = timing?.layer(layer.module);
+      if (t !== undefined) {
+        // A grouped conv keeps its widths, so only its block can save its time.
+        const ms = layerMs(t, S(layer.inGroup).s, S(layer.outGroup).s);
+        latency.total += b.t * ms;
+        latency.addBlock(layer.block, b.gated, ms);
+      }
       macs.total += b.t * layer.macs;
       params.total += b.t * layer.params;
       macs.addBlock(layer.block, b.gated, layer.macs);
@@ -73,6 +86,14 @@ export function expectedComplexity(graph: StructureGraph, theta: GateProbabiliti
     }
     const input = S(layer.inGroup);
     const output = S(layer.outGroup);
+    const t = timing?.layer(layer.module);
+    if (t !== undefined) {
+      const ms = layerMs(t, input.s, output.s);
+      latency.total += b.t * ms;
+      latency.addBlock(layer.block, b.gated, ms);
+      latency.addUnit(layer.inGroup, input.gated, b.t * (t.a * output.s + t.b));
+      latency.addUnit(layer.outGroup, output.gated, b.t * (t.a * input.s + t.c));
+    }
     const features = input.s * layer.inExpand;
     const pairMacs = layer.macsPerPair * features * output.s;
     const pairParams = layer.weightsPerPair * features * output.s + layer.biasPerUnit * output.s;
@@ -102,5 +123,6 @@ export function expectedComplexity(graph: StructureGraph, theta: GateProbabiliti
     params: params.total,
     dMacs: { units: macs.units, blocks: macs.blocks },
     dParams: { units: params.units, blocks: params.blocks },
+    ...(timing === undefined ? {} : { latency: latency.total, dLatency: { units: latency.units, blocks: latency.blocks } }),
   };
 }

@@ -6,13 +6,14 @@
 import type * as E from '../engine/index.js';
 import type { Module } from '../nn/index.js';
 import { adjustGamma } from './budget.js';
-import { expectedComplexity, type ExpectedComplexity } from './complexity.js';
-import { costFraction, deployedSize, sizeWithout, type CostKind, type Size } from './cost.js';
+import { ALL_ON, expectedComplexity, type ExpectedComplexity } from './complexity.js';
+import { costFraction, deployedSize, sizeOf, sizeWithout, type CostKind, type Size } from './cost.js';
 import { GateMultipliers, packGateGradients, type GateGradients } from './gate-hooks.js';
 import { GateState, type GateView } from './gate-state.js';
 import { buildStructureGraph } from './graph.js';
 import type { StructureGraph } from './graph-types.js';
 import type { OffSet } from './landing.js';
+import { latencyModel, unprofiledLayers, type LatencyModel, type LatencyProfile } from './latency.js';
 import type { CatOptions } from './options.js';
 import { decideRemoval, landingRule, trackingRule, type Removal, type RemovalRule } from './removal.js';
 import { catReport, type CatReport } from './report.js';
@@ -37,7 +38,9 @@ export class CatController {
   private sampledThisStep = false;
   private averaged: GateGradients | null = null;
   private settled: Settled | null = null;
+  private readonly timing: LatencyModel | undefined;
 
+  /** `profile`: a latency profile that measures compute in milliseconds instead of MACs. */
   constructor(
     readonly model: Module,
     readonly inputShape: readonly number[],
@@ -45,13 +48,20 @@ export class CatController {
     readonly schedule: CatSchedule,
     readonly device: E.Device,
     restored?: CatState,
+    readonly profile?: LatencyProfile,
   ) {
     this.currentGraph = buildStructureGraph(model, inputShape, { residualChannels: options.residualChannels });
+    if (profile !== undefined) {
+      const missing = unprofiledLayers(this.currentGraph, profile);
+      if (missing.length > 0) throw new RangeError(`the latency profile (of ${profile.model}) has no terms for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}: profile this network with \`catrain latency-profile\``);
+    }
+    this.timing = profile === undefined ? undefined : latencyModel(profile);
     const selection = { units: !options.layersOnly, layers: !options.unitsOnly, protect: options.protect };
     if (restored === undefined) {
       this.gateState = GateState.initial(this.currentGraph, selection);
-      this.baseline = { macs: this.currentGraph.macs, params: this.currentGraph.params };
-      const shares = complexityShares(expectedComplexity(this.currentGraph, this.gateState), this.baseline, options.flopsShare);
+      const dense = expectedComplexity(this.currentGraph, ALL_ON, this.timing);
+      this.baseline = { macs: this.currentGraph.macs, params: this.currentGraph.params, ...(dense.latency === undefined ? {} : { latency: dense.latency }) };
+      const shares = complexityShares(expectedComplexity(this.currentGraph, this.gateState, this.timing), this.baseline, options.flopsShare);
       this.scale0 = referenceScale(shares, this.gateState, options.gateScaling);
       this.currentGamma = options.strength;
       this.prunings = [];
@@ -67,9 +77,28 @@ export class CatController {
       this.initialBlocks = restored.initialBlocks;
       this.settled = restored.settled;
     }
-    this.timeline = catTimeline(options, schedule);
+    if ((profile === undefined) !== (this.baseline.latency === undefined)) throw new RangeError('the checkpoint and the run disagree on whether a latency profile measures compute');
+    this.timeline = catTimeline(options, schedule, this.baseline.latency);
+    const target = this.timeline.budget?.target;
+    if (target?.kind === 'latency' && restored === undefined) this.checkLatencyTarget(target.fraction * (this.baseline.latency as number));
     this.multipliers = new GateMultipliers(model, options.perExampleGates, options.linearisation);
     if (this.settled === null) this.multipliers.install(this.currentGraph, this.gateState);
+  }
+
+  /**
+   * Refuses a latency target the gates cannot reach: at or above the dense network, or under the
+   * network with every gated group at --min-units and every gated block removed, since layer
+   * terms that do not shrink with width (the first conv's, on some runtimes) set a floor.
+   */
+  private checkLatencyTarget(targetMs: number): void {
+    const where = `on ${this.profile?.runtime} at batch ${this.profile?.batch}`;
+    const dense = this.baseline.latency as number;
+    if (!(targetMs < dense)) throw new RangeError(`--target-latency ${targetMs} ms is not below the dense network's ${dense.toFixed(3)} ms ${where}: give a smaller target`);
+    const least = expectedComplexity(this.currentGraph, {
+      units: (id) => this.gateState.groups.get(id)?.theta.map((_, i) => (i < this.options.minUnits ? 1 : 0)),
+      block: (id) => (this.gateState.blocks.has(id) ? 0 : undefined),
+    }, this.timing).latency as number;
+    if (targetMs < least) throw new RangeError(`--target-latency ${targetMs} ms is under the least this network can take ${where}, ${least.toFixed(3)} ms with every prunable layer at --min-units and every removable block gone: give at least that`);
   }
 
   get graph(): StructureGraph {
@@ -176,7 +205,7 @@ export class CatController {
       // With a budget, removals are chosen together, lowest theta first (those at 0 lead), and once
       // the network as it stands is within the budget nothing more goes: removal cannot be undone,
       // and the settle step lands on the budget with what is left.
-      if (!trackingStep || this.measure(budget.target.kind, this.currentGraph) <= budget.target.fraction) return [];
+      if (!trackingStep || this.measure(budget.target.kind, this.current()) <= budget.target.fraction) return [];
       const floor = Math.max(this.measure(budget.target.kind, expected), budget.target.fraction);
       rule = trackingRule(this.gateState, floor, (off) => this.costWithout(off, budget.target.kind, true));
     }
@@ -192,14 +221,19 @@ export class CatController {
     this.multipliers.clear();
   }
 
-  /** Expected MACs and parameters under the current thetas. */
+  /** Expected MACs and parameters (and modelled latency) under the current thetas. */
   expected(): ExpectedComplexity {
-    return expectedComplexity(this.currentGraph, this.gateState);
+    return expectedComplexity(this.currentGraph, this.gateState, this.timing);
   }
 
-  /** MACs and parameters of the network that would be deployed now (every theta rounded at 0.5). */
+  /** MACs and parameters (and modelled latency) of the network that would be deployed now (every theta rounded at 0.5). */
   deployed(): Size {
-    return deployedSize(this.currentGraph, this.gateState);
+    return deployedSize(this.currentGraph, this.gateState, this.timing);
+  }
+
+  /** The network as it stands, every structure kept. */
+  current(): Size {
+    return sizeOf(expectedComplexity(this.currentGraph, ALL_ON, this.timing));
   }
 
   /**
@@ -236,7 +270,7 @@ export class CatController {
 
   /** The cost of the network with the gates in `off` (and the spares) removed, widths rounded as surgery will round them. */
   private costWithout(off: OffSet, kind: CostKind, roundWidths: boolean): number {
-    return this.measure(kind, sizeWithout(this.currentGraph, this.gateState, off, this.options.minUnits, roundWidths ? this.options : UNROUNDED));
+    return this.measure(kind, sizeWithout(this.currentGraph, this.gateState, off, this.options.minUnits, roundWidths ? this.options : UNROUNDED, this.timing));
   }
 
   private measure(kind: CostKind, size: Size): number {
@@ -257,6 +291,7 @@ export class CatController {
       initialWidths: this.initialWidths,
       initialBlocks: this.initialBlocks,
       settled: this.settled,
+      ...(this.profile === undefined ? {} : { latencyProfile: this.profile }),
     };
   }
 

@@ -1,29 +1,43 @@
 // What a network costs, as a fraction of the dense one: its MACs, its parameters, or the mix the knobs
 // weigh (docs/method.md section 3). Decisions ask what the network would cost with some gates off and
 // the widths rounded as surgery will round them, so they see the network that will actually train.
-import { expectedComplexity } from './complexity.js';
+import { expectedComplexity, type ExpectedComplexity } from './complexity.js';
 import type { BudgetTarget } from './budget.js';
 import type { GateRecordView, GateView } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
+import type { LatencyModel } from './latency.js';
 import type { OffSet } from './landing.js';
 import { weighedCost, type Baseline } from './update.js';
 import { groupMultiple, type WidthRounding } from './widths.js';
 
-/** What a size is measured in: a budget's MACs or parameters, or the knobs' mix of both. */
+/** What a size is measured in: a budget's MACs, parameters or latency, or the knobs' mix. */
 export type CostKind = BudgetTarget['kind'] | 'cost';
 
 export interface Size {
   macs: number;
   params: number;
+  /** Modelled milliseconds, when a latency model was given. */
+  latency?: number;
+}
+
+/** The size of an expected complexity (its latency too, when it has one). */
+export const sizeOf = (e: ExpectedComplexity): Size => ({ macs: e.macs, params: e.params, ...(e.latency === undefined ? {} : { latency: e.latency }) });
+
+function latencyOf(size: Size): number {
+  if (size.latency === undefined) throw new Error('cost: a latency cost needs a latency model (--latency-profile)');
+  return size.latency;
 }
 
 /** A size as a fraction of the dense network, in the measure `kind`. */
 export function costFraction(kind: CostKind, size: Size, baseline: Baseline, flopsShare: number): number {
-  return kind === 'macs' ? size.macs / baseline.macs : kind === 'params' ? size.params / baseline.params : weighedCost(size.macs, size.params, baseline, flopsShare);
+  if (kind === 'macs') return size.macs / baseline.macs;
+  if (kind === 'params') return size.params / baseline.params;
+  if (kind === 'latency') return latencyOf(size) / (baseline.latency ?? NaN);
+  return weighedCost(baseline.latency === undefined ? size.macs : latencyOf(size), size.params, baseline, flopsShare);
 }
 
 /** The size of the network that would be deployed now: every theta rounded at 0.5, spare units off. */
-export function deployedSize(graph: StructureGraph, gates: GateView): Size {
+export function deployedSize(graph: StructureGraph, gates: GateView, timing?: LatencyModel): Size {
   const rounded = (record: GateRecordView): number[] => record.theta.map((t, i) => (t >= 0.5 && record.spare[i] !== 1 ? 1 : 0));
   const e = expectedComplexity(graph, {
     units: (id) => {
@@ -34,8 +48,8 @@ export function deployedSize(graph: StructureGraph, gates: GateView): Size {
       const r = gates.blocks.get(id);
       return r === undefined ? undefined : (rounded(r)[0] as number);
     },
-  });
-  return { macs: e.macs, params: e.params };
+  }, timing);
+  return sizeOf(e);
 }
 
 /**
@@ -45,7 +59,7 @@ export function deployedSize(graph: StructureGraph, gates: GateView): Size {
  * the width multiple (groupMultiple; UNROUNDED: not rounded). Costing a coupled group as gone when the floor keeps
  * some of it once let the settle step land a run at 60% of the MACs for a 50% budget.
  */
-export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet, minUnits: number, rounding: WidthRounding): Size {
+export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet, minUnits: number, rounding: WidthRounding, timing?: LatencyModel): Size {
   const kept = (record: GateRecordView): number[] => record.theta.map((_, i) => (record.spare[i] === 1 || off.has(record, i) ? 0 : 1));
   const blocks = new Map([...gates.blocks].map(([id, r]) => [id, kept(r)[0] as number] as const));
   const units = new Map<string, number[]>();
@@ -67,6 +81,5 @@ export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet,
     }
     units.set(group.id, widths);
   }
-  const e = expectedComplexity(graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) });
-  return { macs: e.macs, params: e.params };
+  return sizeOf(expectedComplexity(graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) }, timing));
 }

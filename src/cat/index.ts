@@ -34,3 +34,4 @@ export {
 } from './options.js';
 export { catProblems, resolveCatOptions } from './option-rules.js';
 export { describeArchitecture, architectureCounts, type Architecture } from './architecture.js';
+export { checkedLatencyProfile, latencyModel, layerMs, unprofiledLayers, LatencyProfileError, LATENCY_RUNTIMES, type LatencyProfile, type LatencyModel, type LayerLatency, type LatencyRuntime, type ProfiledLayer, type LatencySample } from './latency.js';

@@ -4,7 +4,11 @@ import { CAT_OPTION_FIELDS, optionLabel, optionRow, type CatOptions, type RunLen
 
 /** Rules between options, each naming every option it involves. */
 const CROSS_CHECKS: ((o: CatOptions, run: RunLength) => string | null)[] = [
-  (o) => (o.targetMacs === null || o.targetParams === null ? null : `give ${optionLabel('targetMacs')} or ${optionLabel('targetParams')}, not both`),
+  (o) => {
+    const budgets = (['targetMacs', 'targetParams', 'targetLatency'] as const).filter((f) => o[f] !== null);
+    return budgets.length <= 1 ? null : `give one budget, not ${budgets.map(optionLabel).join(' and ')}`;
+  },
+  (o) => (o.targetLatency === null || o.latencyProfile !== null ? null : `${optionLabel('targetLatency')} needs ${optionLabel('latencyProfile')}: measure one with \`catrain latency-profile --model M --batch B --out FILE\``),
   (o) => (o.unitsOnly && o.layersOnly ? `${optionLabel('unitsOnly')} and ${optionLabel('layersOnly')} exclude each other` : null),
   (o, run) => {
     const warmupEnd = o.gateWarmupEpochs / run.epochs;

@@ -20,6 +20,8 @@ export type OptionValue =
   | { kind: 'integer' }
   | { kind: 'flag' }
   | { kind: 'choice'; choices: readonly string[] }
+  /** A file, made absolute where it is given. */
+  | { kind: 'path' }
   /** Comma-separated strings; the flag may be repeated and the lists add up. */
   | { kind: 'list' };
 
@@ -62,7 +64,7 @@ const problem = (field: string, ok: boolean, rule: string, value: unknown): stri
  */
 const tenthOfRun = (_: GivenOptions, run: RunLength, plain: number): number => Math.min(plain, run.epochs / 10);
 const numberRow = { kind: 'number' } as const;
-const hasBudget = (given: GivenOptions): boolean => given.targetMacs != null || given.targetParams != null;
+const hasBudget = (given: GivenOptions): boolean => given.targetMacs != null || given.targetParams != null || given.targetLatency != null;
 /** --layer-preference and --settle-fraction for a run with a budget, unless set. */
 const BUDGET_LAYER_PREFERENCE = 4;
 const BUDGET_PRUNE_BY = 0.15;
@@ -105,7 +107,7 @@ export const CAT_OPTIONS = {
     check: (v) => problem('flopsShare', finite(v) && v >= 0 && v <= 1, 'a number in [0, 1]', v),
     ...fixed,
     // A budget names the cost that matters; unless told otherwise, the gates weigh that cost alone.
-    unset: (given): number => (given.targetMacs != null ? 1 : given.targetParams != null ? 0 : 0.5),
+    unset: (given): number => (given.targetMacs != null || given.targetLatency != null ? 1 : given.targetParams != null ? 0 : 0.5),
   }),
   targetMacs: row<number | null>({
     default: null,
@@ -113,6 +115,22 @@ export const CAT_OPTIONS = {
     help: 'prune to this fraction of the dense MACs (gamma is adjusted during training)',
     value: numberRow,
     check: (v) => problem('targetMacs', v === null || (finite(v) && v > 0 && v < 1), 'a fraction in (0, 1) of the dense network', v),
+    ...fixed,
+  }),
+  targetLatency: row<number | null>({
+    default: null,
+    flag: '--target-latency <ms>',
+    help: "prune until the network answers in this many milliseconds on the --latency-profile's runtime and batch",
+    value: numberRow,
+    check: (v) => problem('targetLatency', v === null || (finite(v) && v > 0), 'a positive number of milliseconds', v),
+    ...fixed,
+  }),
+  latencyProfile: row<string | null>({
+    default: null,
+    flag: '--latency-profile <file>',
+    help: "measure compute as latency on a runtime (a `catrain latency-profile` file) instead of MACs, in the cost and with --target-latency; the run keeps the profile's coefficients",
+    value: { kind: 'path' },
+    check: (v) => problem('latencyProfile', v === null || (typeof v === 'string' && v !== ''), 'the path of a latency profile', v),
     ...fixed,
   }),
   targetParams: row<number | null>({

@@ -14,11 +14,15 @@ export interface CatReport {
   total_blocks: number;
   alive_units: Record<string, number>;
   gates_nonbinary: number;
+  /** With a latency profile: the modelled milliseconds of the network as it stands, and expected. */
+  latency_ms?: number;
+  expected_latency_ms?: number;
 }
 
 /** The progress bar's few words: the MACs left and, for residual networks, the blocks alive. */
 export function statusLine(report: CatReport): string {
-  return `MACs ${(100 * report.macs_fraction).toFixed(1)}%${report.total_blocks > 0 ? ` | blocks ${report.alive_blocks}/${report.total_blocks}` : ''}`;
+  const latency = report.latency_ms === undefined ? '' : ` | ${report.latency_ms.toFixed(2)} ms`;
+  return `MACs ${(100 * report.macs_fraction).toFixed(1)}%${latency}${report.total_blocks > 0 ? ` | blocks ${report.alive_blocks}/${report.total_blocks}` : ''}`;
 }
 
 /** What the report reads of a controller. */
@@ -28,7 +32,8 @@ export interface ReportSource {
   readonly baseline: { macs: number; params: number };
   readonly gamma: number;
   readonly initial: { blocks: readonly string[] };
-  expected(): { macs: number; params: number };
+  expected(): { macs: number; params: number; latency?: number };
+  current(): { latency?: number };
 }
 
 export function catReport(cat: ReportSource): CatReport {
@@ -46,5 +51,6 @@ export function catReport(cat: ReportSource): CatReport {
     total_blocks: cat.initial.blocks.length,
     alive_units: aliveUnits,
     gates_nonbinary: cat.gates.count((t) => !isSettled(t)),
+    ...(expected.latency === undefined ? {} : { latency_ms: cat.current().latency, expected_latency_ms: expected.latency }),
   };
 }

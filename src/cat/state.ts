@@ -3,6 +3,7 @@
 // whether the gates have settled. Plain JSON numbers, exact in float64. Read back through
 // parseCatState, which checks the shape before any of it is trusted.
 import type { GateRecord } from './gate-state.js';
+import { checkedLatencyProfile, type LatencyProfile } from './latency.js';
 import type { PruneEvent } from './surgery.js';
 import type { Baseline, Shares } from './update.js';
 
@@ -25,6 +26,8 @@ export interface CatState {
   initialWidths: Record<string, number>;
   initialBlocks: string[];
   settled: Settled | null;
+  /** The latency profile the run measures compute with, kept so that a resume needs no file. */
+  latencyProfile?: LatencyProfile;
 }
 
 export const sharesToJSON = (shares: Shares): CatState['scale0'] => ({ units: Object.fromEntries(shares.units), blocks: Object.fromEntries(shares.blocks) });
@@ -77,5 +80,13 @@ export function parseCatState(json: unknown): CatState {
   if (!Array.isArray(json.initialBlocks) || !json.initialBlocks.every((b) => typeof b === 'string')) fail('initialBlocks');
   const settled = settledOf(json.settled);
   if (settled === undefined) fail('settled');
+  if (isObject(json.baseline) && json.baseline.latency !== undefined && !isNumber(json.baseline.latency)) fail('baseline');
+  if (json.latencyProfile !== undefined) {
+    try {
+      checkedLatencyProfile(json.latencyProfile, "the checkpoint's latency profile");
+    } catch {
+      fail('latencyProfile');
+    }
+  }
   return { ...(json as unknown as CatState), settled: settled ?? null };
 }

@@ -23,11 +23,18 @@ export interface CatTimeline {
   budget: { target: BudgetTarget; schedule: BudgetSchedule } | null;
 }
 
-export function catTimeline(options: CatOptions, { stepsPerEpoch, totalSteps }: CatSchedule): CatTimeline {
+/** `denseLatencyMs`: the dense network's modelled latency, which --target-latency is a fraction of. */
+export function catTimeline(options: CatOptions, { stepsPerEpoch, totalSteps }: CatSchedule, denseLatencyMs?: number): CatTimeline {
   const warmupSteps = Math.round(options.gateWarmupEpochs * stepsPerEpoch);
   const settleStep = Math.round((1 - options.settleFraction) * totalSteps);
   const target: BudgetTarget | null =
-    options.targetMacs !== null ? { kind: 'macs', fraction: options.targetMacs } : options.targetParams !== null ? { kind: 'params', fraction: options.targetParams } : null;
+    options.targetMacs !== null
+      ? { kind: 'macs', fraction: options.targetMacs }
+      : options.targetParams !== null
+        ? { kind: 'params', fraction: options.targetParams }
+        : options.targetLatency !== null
+          ? { kind: 'latency', fraction: options.targetLatency / (denseLatencyMs ?? NaN) }
+          : null;
   // Gamma holds the target from the ramp's end, then stays fixed for the last quarter of the time
   // before the settle step, so the remaining gates settle at 0 or 1.
   const rampEnd = Math.round(options.pruneBy * totalSteps);

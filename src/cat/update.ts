@@ -16,6 +16,8 @@ export interface Knobs {
 export interface Baseline {
   macs: number;
   params: number;
+  /** The dense network's modelled milliseconds, when a latency profile measures compute. */
+  latency?: number;
 }
 
 export interface Shares {
@@ -23,9 +25,12 @@ export interface Shares {
   blocks: Map<string, number>;
 }
 
-/** The cost the knobs weigh, beta * MACs / F0 + (1 - beta) * parameters / P0 (of a network or of a gate). */
-export function weighedCost(macs: number, params: number, baseline: Baseline, flopsShare: number): number {
-  return (flopsShare * macs) / baseline.macs + ((1 - flopsShare) * params) / baseline.params;
+/**
+ * The cost the knobs weigh, beta * compute / C0 + (1 - beta) * parameters / P0 (of a network or of a
+ * gate), where compute is milliseconds when the baseline has a latency, else MACs.
+ */
+export function weighedCost(compute: number, params: number, baseline: Baseline, flopsShare: number): number {
+  return (flopsShare * compute) / (baseline.latency ?? baseline.macs) + ((1 - flopsShare) * params) / baseline.params;
 }
 
 /** beta dEF/dtheta / F0 + (1 - beta) dEP/dtheta / P0 for every gate: its share of the network's cost. */
@@ -33,8 +38,10 @@ export function complexityShares(expected: ExpectedComplexity, baseline: Baselin
   const share = (dMacs: number, dParams: number): number => weighedCost(dMacs, dParams, baseline, flopsShare);
   const units = new Map<string, number>();
   const blocks = new Map<string, number>();
-  for (const [id, d] of expected.dMacs.units) units.set(id, share(d, expected.dParams.units.get(id) ?? 0));
-  for (const [id, d] of expected.dMacs.blocks) blocks.set(id, share(d, expected.dParams.blocks.get(id) ?? 0));
+  const dCompute = baseline.latency === undefined ? expected.dMacs : expected.dLatency;
+  if (dCompute === undefined) throw new Error('complexityShares: the baseline has a latency but the expected cost has none (no latency model was given)');
+  for (const [id, d] of dCompute.units) units.set(id, share(d, expected.dParams.units.get(id) ?? 0));
+  for (const [id, d] of dCompute.blocks) blocks.set(id, share(d, expected.dParams.blocks.get(id) ?? 0));
   for (const [id, d] of expected.dParams.units) if (!units.has(id)) units.set(id, share(0, d));
   for (const [id, d] of expected.dParams.blocks) if (!blocks.has(id)) blocks.set(id, share(0, d));
   return { units, blocks };

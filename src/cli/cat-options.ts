@@ -1,6 +1,7 @@
 // The CAT flags of `catrain train`, made from the option table (src/cat/options.ts): one flag per row,
 // with its help and default. The command line only turns text into values; every check is the row's,
 // run with the others by configProblems, so library and command line refuse the same settings.
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { CAT_OPTION_FIELDS, optionRow, resolveCatOptions, type CatOptions, type OptionRow } from '../cat/index.js';
 import { badArgument } from './errors.js';
@@ -17,6 +18,8 @@ function parserOf(r: OptionRow<unknown>): ((text: string, previous: unknown) => 
       return undefined;
     case 'choice':
       return (text) => text;
+    case 'path':
+      return (text) => path.resolve(text);
     case 'number':
     case 'integer': {
       const integer = r.value.kind === 'integer';
@@ -64,7 +67,7 @@ export function toCatOptions(o: CatCliOptions, epochs: number, isGiven: (key: st
     if (isGiven(key) && value !== undefined) Object.assign(given, { [field]: value });
   }
   if (o.dense === true || given.strength === 0) {
-    if (given.targetMacs !== undefined || given.targetParams !== undefined) throw badArgument('a budget target (--target-macs/--target-params) needs CAT: drop --dense / --strength 0');
+    if (given.targetMacs !== undefined || given.targetParams !== undefined || given.targetLatency !== undefined) throw badArgument('a budget target (--target-macs/--target-params/--target-latency) needs CAT: drop --dense / --strength 0');
     return null;
   }
   return resolveCatOptions(given, { epochs });

@@ -7,6 +7,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
+import { latencyProfileCommand } from './commands/latency-profile.js';
 import { recommendCommand } from './commands/recommend.js';
 import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -19,7 +20,7 @@ function program(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [trainCommand(), evalCommand(), exportCommand(), infoCommand(), benchCommand(), reportCommand(), sweepCommand(), recommendCommand(), dashboardCommand()]) {
+  for (const command of [trainCommand(), evalCommand(), exportCommand(), infoCommand(), benchCommand(), latencyProfileCommand(), reportCommand(), sweepCommand(), recommendCommand(), dashboardCommand()]) {
     root.addCommand(command);
   }
   // Subcommands inherit exitOverride only when set on them too.

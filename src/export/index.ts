@@ -7,5 +7,5 @@ export { UnsupportedExportError, type IrGraph, type IrNode, type IrValue, type C
 export { writeOnnx, ONNX_OPSET, type OnnxExportOptions } from './onnx.js';
 export { writeTfjs, TFJS_WEIGHTS_FILE, type TfjsModel, type TfjsModelJson, type TfjsExportOptions } from './tfjs.js';
 export { encodeStateDict } from './safetensors.js';
-export { ExportOutputError } from './files.js';
+export { ExportOutputError, writeFileWhole } from './files.js';
 export { pixelBatch, catrainLogits, maxAbsDifference, type PixelBatch } from './verify.js';

@@ -1,5 +1,5 @@
 // Training: runs, trainers, the optimiser, schedules, checkpoints and run directories.
-export { trainRun, resumeRun, type NetworkSpec, type TrainRunOptions, type TrainRunResult } from './run.js';
+export { trainRun, resumeRun, LATENCY_RUNS, type NetworkSpec, type TrainRunOptions, type TrainRunResult } from './run.js';
 export type { TrainingMethod, MethodKind, MethodContext, MethodOutcome, StepHooks, StepContext, BackwardContext, StepEstimates, WorkerRole } from './method.js';
 export { methodFor } from './methods/index.js';
 export { DEFAULT_CONFIG, configProblems, checkedConfig, withConfigDefaults, ConfigError, type TrainConfig, type ScheduleName } from './config.js';
@@ -17,3 +17,4 @@ export { NanGuard, NonFiniteLossError } from './callbacks/nan-guard.js';
 export { MetricAccumulator, type EvalMetrics } from './metrics.js';
 export { writeTextAtomically } from './atomic-write.js';
 export { makeModel, makeOptimizer, makeSchedule, makeLoaders } from './setup.js';
+export { readLatencyProfile } from './latency-profile.js';

@@ -4,6 +4,7 @@
 // to save and for what summary.json and architecture.json record of it. Dense training is the method
 // that adds nothing; CAT (methods/cat.ts) prunes through the same hooks, and other methods (gradient
 // synchronisation across workers, a measured-latency cost) plug in here too.
+import type { LatencyProfile } from '../cat/index.js';
 import type * as E from '../engine/index.js';
 import type { Module } from '../nn/index.js';
 import type { Callback } from './callback.js';
@@ -78,6 +79,8 @@ export interface MethodOutcome {
   gatesInterior: number;
   /** architecture.json: the saved network's shape, and how to rebuild it. */
   architecture: object;
+  /** A CAT run with a latency profile: the profile, and its model's milliseconds for the saved network. */
+  latency?: { profile: LatencyProfile; predictedMs: number; targetMs: number | null };
 }
 
 export interface TrainingMethod<State = unknown> extends StepHooks {

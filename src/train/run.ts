@@ -2,6 +2,7 @@
 // caller passes), trains it with the standard callbacks and the config's training method (method.ts),
 // writes the run directory, and resumes exactly from its checkpoint, rebuilding the network the
 // method's saved state describes.
+import type { LatencyProfile } from '../cat/index.js';
 import * as E from '../engine/index.js';
 import type { ImageDataset } from '../data/index.js';
 import type { Module } from '../nn/index.js';
@@ -13,12 +14,13 @@ import { ProgressBar } from './callbacks/progress-bar.js';
 import { saveCheckpoint, type RunPosition } from './checkpoint.js';
 import { checkedConfig, type TrainConfig } from './config.js';
 import type { EvalMetrics } from './metrics.js';
-import type { MethodContext, MethodKind, TrainingMethod, WorkerRole } from './method.js';
+import { readLatencyProfile } from './latency-profile.js';
+import type { MethodContext, MethodKind, MethodOutcome, TrainingMethod, WorkerRole } from './method.js';
 import { methodFor } from './methods/index.js';
 import { restoreRun, type Restored } from './restore.js';
 import { RunDirectory, RunDirectoryError } from './run-dir.js';
 import { buildRun, parameterNames, type RunParts } from './setup.js';
-import { throughputOf, writeSummary } from './summary.js';
+import { throughputOf, writeSummary, type LatencyCheck } from './summary.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 
 /** A network the caller built (instead of a model name): the run takes ownership and disposes it. */
@@ -45,7 +47,15 @@ export interface TrainRunOptions {
   makeTrainer?: (options: TrainerOptions) => Trainer;
   /** This process is one worker of a data-parallel run (src/distributed); only the writer touches `outDir`. */
   worker?: WorkerRole;
+  /**
+   * Measures the saved network on a latency profile's runtime (median milliseconds of LATENCY_RUNS
+   * timed runs at the profile's batch); a run with a profile records it in summary.json.
+   */
+  measureLatency?: (model: Module, inputShape: readonly number[], profile: LatencyProfile) => Promise<number>;
 }
+
+/** Timed runs of the end-of-run latency measurement. */
+export const LATENCY_RUNS = 30;
 
 export interface TrainRunResult {
   completed: boolean;
@@ -92,21 +102,25 @@ async function train(given: TrainConfig | null, outDir: string, options: TrainRu
   const config = runConfig(out, given, resumeAsked, writes);
   // Data and model are built before anything is written, so a corrupt dataset or a bad setting
   // leaves no half-made run directory behind.
+  // A latency profile is read now too (the run keeps it in its checkpoint), for the same reason.
+  if (!resume && config.cat?.latencyProfile != null) readLatencyProfile(config.cat.latencyProfile);
   const parts = buildRun(config, options.datasets, options.network?.module, options.worker?.shard);
   const kind: MethodKind<unknown> = methodFor(config);
   let method: TrainingMethod | null = null;
   const started = performance.now();
   try {
-    if (!resume && writes) {
-      out.createFresh();
-      out.writeJson('config', config);
-    }
     const inputShape = options.network?.inputShape ?? [parts.dataset.train.channels, parts.dataset.train.height, parts.dataset.train.width];
     const restored = resume ? restoreRun(parts, out, inputShape, kind, writes) : undefined;
     const context = methodContext(parts, inputShape);
     method = kind.create(context, restored?.state);
+    // After the method exists, so that settings only it can check (a latency target out of reach)
+    // leave no run directory either.
+    if (!resume && writes) {
+      out.createFresh();
+      out.writeJson('config', config);
+    }
     if (options.worker !== undefined) method = options.worker.wrap(method, context);
-    return await trainWith(method, kind, parts, out, options, restored, started);
+    return await trainWith(method, kind, parts, out, options, restored, started, inputShape);
   } finally {
     method?.dispose();
     await Promise.all([parts.train.close(), parts.test.close()]);
@@ -132,7 +146,7 @@ function methodContext(parts: RunParts, inputShape: readonly number[]): MethodCo
   };
 }
 
-async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, parts: RunParts, out: RunDirectory, options: TrainRunOptions, restored: Restored | undefined, started: number): Promise<TrainRunResult> {
+async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, parts: RunParts, out: RunDirectory, options: TrainRunOptions, restored: Restored | undefined, started: number, inputShape: readonly number[]): Promise<TrainRunResult> {
   const { config } = parts;
   let lastTest: EvalMetrics | undefined;
   const epochSeconds: number[] = [];
@@ -187,8 +201,14 @@ async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, part
   const outcome = method.outcome();
   parts.model.save(out.file('model'), { model: config.model });
   out.writeJson('architecture', outcome.architecture);
-  writeSummary(out, { config, test, outcome, trainSeconds: seconds, epochSeconds: readEpochSeconds(out, epochSeconds), throughput: throughputOf(out.readLog()) });
+  const latency = outcome.latency === undefined || options.measureLatency === undefined ? undefined : latencyCheck(outcome.latency, await options.measureLatency(parts.model, inputShape, outcome.latency.profile));
+  writeSummary(out, { config, test, outcome, trainSeconds: seconds, epochSeconds: readEpochSeconds(out, epochSeconds), throughput: throughputOf(out.readLog()), latency });
   return { completed: true, position, test, seconds };
+}
+
+function latencyCheck(latency: NonNullable<MethodOutcome['latency']>, measuredMs: number): LatencyCheck {
+  const { profile } = latency;
+  return { runtime: profile.runtime, batch: profile.batch, runs: LATENCY_RUNS, target_ms: latency.targetMs, predicted_ms: latency.predictedMs, measured_ms: measuredMs, dense_ms: profile.denseMs };
 }
 
 /** Epoch seconds of the whole run, also the epochs trained before a resume (from log.jsonl). */

@@ -34,6 +34,23 @@ export interface RunSummary {
   img_s: number;
   /** The same per worker. */
   img_s_per_worker: number;
+  /** With a latency profile: the saved network measured on the profile's runtime. */
+  latency?: LatencyCheck;
+}
+
+/** The end-of-run measurement of a run with a latency profile (docs/cat.md, "Latency"). */
+export interface LatencyCheck {
+  runtime: string;
+  batch: number;
+  /** Timed runs of the median (after warm-up). */
+  runs: number;
+  /** --target-latency, or null without a latency budget. */
+  target_ms: number | null;
+  /** What the profile's model predicts for the saved network. */
+  predicted_ms: number;
+  measured_ms: number;
+  /** The dense network as the profile measured it. */
+  dense_ms: number;
 }
 
 /** The fields of an epoch's log line that throughputOf reads. */
@@ -57,6 +74,7 @@ export interface SummaryInput {
   trainSeconds: number;
   epochSeconds: number[];
   throughput: Throughput;
+  latency?: LatencyCheck;
 }
 
 export function summarize(input: SummaryInput): RunSummary {
@@ -84,6 +102,7 @@ export function summarize(input: SummaryInput): RunSummary {
     workers: input.throughput.workers,
     img_s: input.throughput.imgS,
     img_s_per_worker: input.throughput.imgSPerWorker,
+    ...(input.latency === undefined ? {} : { latency: input.latency }),
   };
 }
 

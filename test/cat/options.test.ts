@@ -25,7 +25,7 @@ test('every problem names the option by field and flag', () => {
     assert.match(optionLabel(field), new RegExp(`^${field} \\(--[a-z-]+\\)$`));
   }
   const crossed = catProblems({ ...DEFAULT_CAT, unitsOnly: true, layersOnly: true, targetMacs: 0.5, targetParams: 0.5 }, 15);
-  assert.deepEqual(crossed, ['give targetMacs (--target-macs) or targetParams (--target-params), not both', 'unitsOnly (--units-only) and layersOnly (--layers-only) exclude each other']);
+  assert.deepEqual(crossed, ['give one budget, not targetMacs (--target-macs) and targetParams (--target-params)', 'unitsOnly (--units-only) and layersOnly (--layers-only) exclude each other']);
   assert.match(catProblems({ ...DEFAULT_CAT, pruneBy: 0.95 }, 15)[0] ?? '', /^pruneBy \(--prune-by\) must be after the gate warm-up .* no later than the settle step \(0\.90, settleFraction \(--settle-fraction\)\)/);
 });
 

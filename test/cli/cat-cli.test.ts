@@ -31,7 +31,7 @@ test('invalid CAT options exit 2 with a message naming the option', () => {
     [['--target-params', '1'], /targetParams \(--target-params\) must be a fraction in \(0, 1\) of the dense network, got 1/],
     [['--units-only', '--layers-only'], /unitsOnly \(--units-only\) and layersOnly \(--layers-only\) exclude each other/],
     [['--target-macs', '0.5', '--dense'], /needs CAT: drop --dense/],
-    [['--target-macs', '0.5', '--target-params', '0.5'], /give targetMacs \(--target-macs\) or targetParams \(--target-params\), not both/],
+    [['--target-macs', '0.5', '--target-params', '0.5'], /give one budget, not targetMacs \(--target-macs\) and targetParams \(--target-params\)/],
     [['--min-units', '0'], /minUnits \(--min-units\) must be an integer >= 1, got 0/],
     [['--min-units', '1.5'], /--min-units must be an integer, got '1\.5'/],
     [['--layer-estimator', 'reinforce'], /layerEstimator \(--layer-estimator\) must be one of linear, two-point, got "reinforce"/],

@@ -5,7 +5,10 @@ import { Command } from 'commander';
 import * as E from '../../engine/index.js';
 import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../../data/index.js';
 import { isModelName, modelNames } from '../../models/index.js';
-import { configProblems, DEFAULT_CONFIG, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
+import type { LatencyProfile } from '../../cat/index.js';
+import { latencyRunner } from '../../latency/index.js';
+import type { Module } from '../../nn/index.js';
+import { configProblems, DEFAULT_CONFIG, LATENCY_RUNS, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
 import { architectureTable } from '../../report/index.js';
 import { CAT_OPTION_FIELDS, optionRow } from '../../cat/index.js';
 import { addCatOptions, catOptionKey, toCatOptions, type CatCliOptions } from '../cat-options.js';
@@ -97,6 +100,12 @@ function resumeConflicts(command: Command, options: TrainOptions, saved: TrainCo
   return conflicts;
 }
 
+/** The saved network on the profile's runtime, at its batch: the end-of-run latency check. */
+async function measureOnRuntime(model: Module, inputShape: readonly number[], profile: LatencyProfile): Promise<number> {
+  const runner = await latencyRunner(profile.runtime);
+  return runner.time(model, inputShape, profile.batch, LATENCY_RUNS);
+}
+
 export function trainCommand(): Command {
   const d = DEFAULT_CONFIG;
   const command = new Command('train')
@@ -157,6 +166,7 @@ export function trainCommand(): Command {
             }, 'training');
           },
           ...(worker === null ? {} : { worker: worker.role({ syncBatchNorm: settings.syncBn, gateDraws: settings.gateDraws }) }),
+          measureLatency: measureOnRuntime,
         };
         const result = saved !== null ? await resumeRun(options.out, runOptions) : await trainRun(settings, options.out, runOptions);
         worker?.finish();

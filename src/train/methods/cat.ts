@@ -4,7 +4,10 @@
 // every surgery. At the end the gates are rounded and removed (the settle step, if it has not run).
 import * as E from '../../engine/index.js';
 import {
+  ALL_ON,
   architectureCounts,
+  expectedComplexity,
+  latencyModel,
   buildStructureGraph,
   CatController,
   describeArchitecture,
@@ -17,6 +20,7 @@ import {
   type CatState,
   type Settled,
 } from '../../cat/index.js';
+import { readLatencyProfile } from '../latency-profile.js';
 import type { BackwardContext, MethodContext, MethodKind, MethodOutcome, StepContext, StepEstimates, TrainingMethod } from '../method.js';
 
 /** The schedule's largest rate (sampled, as schedules are functions of the step). */
@@ -40,7 +44,9 @@ class CatMethod implements TrainingMethod<CatState> {
     restored: CatState | undefined,
   ) {
     const { model, inputShape, stepsPerEpoch, totalSteps, device } = context;
-    this.controller = new CatController(model, inputShape, options, { stepsPerEpoch, totalSteps }, device, restored);
+    // A resumed run measures with the profile it started with, which its checkpoint keeps.
+    const profile = options.latencyProfile === null ? undefined : (restored?.latencyProfile ?? readLatencyProfile(options.latencyProfile));
+    this.controller = new CatController(model, inputShape, options, { stepsPerEpoch, totalSteps }, device, restored, profile);
     this.peak = peakRate(context);
   }
 
@@ -117,6 +123,9 @@ class CatMethod implements TrainingMethod<CatState> {
       gatesRounded: this.settled?.rounded ?? 0,
       gatesInterior: this.settled?.interior ?? 0,
       architecture,
+      ...(cat.profile === undefined
+        ? {}
+        : { latency: { profile: cat.profile, predictedMs: expectedComplexity(graph, ALL_ON, latencyModel(cat.profile)).latency as number, targetMs: this.options.targetLatency } }),
     };
   }
 

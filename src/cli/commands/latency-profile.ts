@@ -1,0 +1,59 @@
+// `catrain latency-profile`: measures a network's layers on a runtime over a grid of widths and
+// writes the fitted cost model that `catrain train --latency-profile` prunes against.
+import { Command } from 'commander';
+import { LATENCY_RUNTIMES, type LatencyProfile, type LatencyRuntime } from '../../cat/latency.js';
+import * as E from '../../engine/index.js';
+import { writeFileWhole } from '../../export/index.js';
+import { profileLatency } from '../../latency/index.js';
+import { createModel, defaultInputShape, isModelName, modelNames } from '../../models/index.js';
+import { badArgument } from '../errors.js';
+import { oneOf, positiveInt } from '../options.js';
+
+interface LatencyProfileOptions {
+  model: string;
+  runtime: LatencyRuntime;
+  batch: number;
+  out: string;
+  numClasses: number;
+  threads?: number;
+  quiet?: boolean;
+}
+
+const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+function summary(profile: LatencyProfile): string {
+  const rows = Object.entries(profile.layers).map(([name, l]) => `  ${name.padEnd(28)} ${`${l.inWidth}x${l.outWidth}`.padEnd(9)} ${String(l.samples.length).padStart(3)} samples  rms ${percent(l.rmsRelative).padStart(6)}  max ${percent(l.maxRelative).padStart(6)}`);
+  return [
+    `${profile.model} on ${profile.runtime}, batch ${profile.batch}, ${profile.threads} threads: dense network ${profile.denseMs.toFixed(3)} ms (median of the timed runs)`,
+    `fit against the measurements: rms ${percent(profile.fit.rmsRelative)}, max ${percent(profile.fit.maxRelative)} relative error; ${profile.remainderMs.toFixed(3)} ms outside the layers`,
+    ...rows,
+  ].join('\n');
+}
+
+export function latencyProfileCommand(): Command {
+  return new Command('latency-profile')
+    .description('time each prunable layer of a model on a runtime over a grid of widths, fit a per-layer latency model, and write it for train --latency-profile')
+    .requiredOption('--model <name>', `model: ${modelNames().join(', ')}`)
+    .option('--runtime <name>', `where the network will run: ${LATENCY_RUNTIMES.join(', ')} (both on the CPU)`, oneOf('--runtime', LATENCY_RUNTIMES), 'libtorch')
+    .option('--batch <n>', 'batch size the deployed network answers', positiveInt('--batch'), 1)
+    .requiredOption('--out <file>', 'profile to write (JSON)')
+    .option('--num-classes <n>', 'classifier outputs, as the data will have', positiveInt('--num-classes'), 10)
+    .option('--threads <n>', 'compute threads, as the deployment will use (default: all cores)', positiveInt('--threads'))
+    .option('--quiet', 'print no progress')
+    .action(async (options: LatencyProfileOptions) => {
+      if (!isModelName(options.model)) throw badArgument(`unknown model '${options.model}'`, `choose one of: ${modelNames().join(', ')}`);
+      if (options.threads !== undefined) E.setNumThreads(options.threads);
+      E.manualSeed(0);
+      const model = createModel(options.model, { numClasses: options.numClasses });
+      try {
+        const progress = options.quiet === true ? undefined : (message: string): void => void process.stderr.write(`\r\x1b[Kprofiling ${message}`);
+        const profile = await profileLatency(model, defaultInputShape(options.model), { modelName: options.model, runtime: options.runtime, batch: options.batch, progress });
+        if (progress !== undefined) process.stderr.write('\r\x1b[K');
+        writeFileWhole(options.out, `${JSON.stringify(profile, null, 1)}\n`, true);
+        console.log(summary(profile));
+        console.log(`wrote ${options.out}`);
+      } finally {
+        model.dispose();
+      }
+    });
+}
