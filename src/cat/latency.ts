@@ -78,7 +78,7 @@ export function checkedLatencyProfile(value: unknown, source: string): LatencyPr
   const fail = (problem: string): never => {
     throw new LatencyProfileError(`${source}: ${problem}; write one with \`catrain latency-profile --model M --out FILE\``);
   };
-  if (typeof value !== 'object' || value === null) return fail('not a latency profile (expected a JSON object)');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not a latency profile (expected a JSON object)');
   const p = value as Record<string, unknown>;
   if (p['format'] !== 1) fail(`unknown format ${JSON.stringify(p['format'])} (this catrain reads format 1)`);
   if (typeof p['model'] !== 'string') fail('no model name');
