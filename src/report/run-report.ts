@@ -13,13 +13,22 @@ import { throughputOf } from '../train/index.js';
 
 const percent = (fraction: number): string => `${(100 * fraction).toFixed(1)}%`;
 
+function methodOf(cat: RunReportData['config']['cat']): string {
+  if (cat === null) return 'dense';
+  const compute = (cat.latencyProfile ?? null) === null ? '' : ' (compute as latency on a profile)';
+  if (cat.targetMacs !== null) return `CAT, MAC budget ${cat.targetMacs}${compute}`;
+  if (cat.targetParams !== null) return `CAT, parameter budget ${cat.targetParams}${compute}`;
+  if ((cat.targetLatency ?? null) !== null) return `CAT, latency budget ${cat.targetLatency} ms`;
+  return `CAT, strength ${cat.strength}${compute}`;
+}
+
 function facts(data: RunReportData): [string, string][] {
   const { config, summary, log } = data;
   const list: [string, string][] = [
     ['run directory', data.dir],
     ['model', config.model],
     ['data', config.trainSubset === null ? config.data : `${config.data} (first ${config.trainSubset} training images)`],
-    ['method', config.cat === null ? 'dense' : config.cat.targetMacs !== null ? `CAT, MAC budget ${config.cat.targetMacs}` : config.cat.targetParams !== null ? `CAT, parameter budget ${config.cat.targetParams}` : `CAT, strength ${config.cat.strength}`],
+    ['method', methodOf(config.cat)],
     ['epochs', summary === undefined ? `${log.length} of ${config.epochs} (unfinished)` : String(config.epochs)],
   ];
   if (summary !== undefined) {
@@ -27,6 +36,11 @@ function facts(data: RunReportData): [string, string][] {
     list.push(['MACs', `${summary.final.macs.toLocaleString('en-US')} (${percent(summary.final.macs / summary.baseline.macs)} of dense)`]);
     list.push(['parameters', `${summary.final.params.toLocaleString('en-US')} (${percent(summary.final.params / summary.baseline.params)} of dense)`]);
     list.push(['training time', `${summary.train_seconds.toFixed(1)} s`]);
+    const latency = summary.latency;
+    if (latency !== undefined) {
+      const target = latency.target_ms === null ? '' : `, target ${latency.target_ms.toFixed(3)} ms (measured ${percent(latency.measured_ms / latency.target_ms)} of it)`;
+      list.push(['latency', `${latency.measured_ms.toFixed(3)} ms measured on ${latency.runtime} at batch ${latency.batch} (median of ${latency.runs} runs), ${latency.predicted_ms.toFixed(3)} ms predicted${target}; dense ${latency.dense_ms.toFixed(3)} ms as profiled`]);
+    }
   }
   const speed = throughputOf(log);
   if (Number.isFinite(speed.imgS)) {

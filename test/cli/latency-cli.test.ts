@@ -61,6 +61,11 @@ test('train --target-latency prunes to the modelled target and measures the save
     assert.deepEqual([latency.runtime, latency.batch, latency.runs, latency.target_ms, latency.dense_ms], ['libtorch', 8, 30, target, profile.denseMs]);
     assert.ok(latency.predicted_ms <= target && latency.predicted_ms >= 0.95 * target, `predicted ${latency.predicted_ms} ms for a ${target} ms target`);
     assert.ok(latency.measured_ms > 0);
+    const report = catrain('report', '--run', out, '--out', path.join(root, 'report.html'));
+    assert.equal(report.status, 0, report.stderr);
+    const html = readFileSync(path.join(root, 'report.html'), 'utf8');
+    assert.match(html, /CAT, latency budget [0-9.]+ ms/);
+    assert.match(html, new RegExp(`${latency.measured_ms.toFixed(3)} ms measured on libtorch at batch 8 \\(median of 30 runs\\), ${latency.predicted_ms.toFixed(3)} ms predicted, target`));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
