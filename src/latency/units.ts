@@ -63,8 +63,12 @@ export function gridWidths(width: number, varies: boolean): number[] {
   return [...new Set([0.25, 0.5, 0.75, 1].map((f) => Math.max(1, Math.round(f * width))))];
 }
 
-/** The layer rebuilt at `nIn` input and `nOut` output units, with the input one example of it takes. */
-export function unitAt(model: Module, spec: LayerSpec, nIn: number, nOut: number): { unit: Module; inputShape: number[] } {
+/**
+ * The layer rebuilt at `nIn` input and `nOut` output units, with the input one example of it takes.
+ * `pooled` ends a conv unit with a global average pool, so that a runtime that copies its outputs
+ * back (onnxruntime) copies [N, C] instead of the whole map.
+ */
+export function unitAt(model: Module, spec: LayerSpec, nIn: number, nOut: number, pooled = false): { unit: Module; inputShape: number[] } {
   const source = model.getSubmodule(spec.layer.module);
   const parts: Module[] = [];
   let inputShape: number[];
@@ -82,5 +86,6 @@ export function unitAt(model: Module, spec: LayerSpec, nIn: number, nOut: number
     throw new Error(`latency profile: ${spec.layer.module} is a ${source.kind}, not a Conv2d or Linear`);
   }
   if (spec.activated) parts.push(new nn.ReLU());
+  if (pooled && source instanceof nn.Conv2d) parts.push(new nn.GlobalAvgPool2d());
   return { unit: new nn.Sequential(...parts), inputShape };
 }
