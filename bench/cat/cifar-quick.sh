@@ -11,7 +11,7 @@ run() {
   local name="$1"; shift
   echo "== $(date -u +%FT%TZ) $name: catrain train --model resnet20 --data cifar10:$data --epochs 15 $*"
   node dist/src/cli/main.js train --model resnet20 --data "cifar10:$data" --epochs 15 --out "$root/$name" --quiet "$@" > "$root/$name.log" 2>&1 || echo "$name failed: see $root/$name.log"
-  node -e "const s=require('$root/$name/summary.json');console.log('$name', JSON.stringify({acc:s.test_acc, macs:s.final.macs/s.baseline.macs, s:Math.round(s.train_seconds), blocks_removed:s.blocks_removed, rounded:s.gates_rounded ?? s.gates_nonbinary}))" || true
+  node -e "const s=require(require('path').resolve('$root/$name/summary.json'));console.log('$name', JSON.stringify({acc:s.test_acc, macs:s.final.macs/s.baseline.macs, s:Math.round(s.train_seconds), blocks_removed:s.blocks_removed, rounded:s.gates_rounded ?? s.gates_nonbinary}))" || true
 }
 args=()
 name=""

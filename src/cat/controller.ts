@@ -7,7 +7,7 @@ import type * as E from '../engine/index.js';
 import type { Module } from '../nn/index.js';
 import { adjustGamma } from './budget.js';
 import { ALL_ON, expectedComplexity, type ExpectedComplexity } from './complexity.js';
-import { costFraction, deployedSize, sizeOf, sizeWithout, type CostKind, type Size } from './cost.js';
+import { checkLatencyTarget, costFraction, deployedSize, sizeOf, sizeWithout, type CostKind, type Size } from './cost.js';
 import { GateMultipliers, packGateGradients, type GateGradients } from './gate-hooks.js';
 import { GateState, type GateView } from './gate-state.js';
 import { buildStructureGraph } from './graph.js';
@@ -80,25 +80,11 @@ export class CatController {
     if ((profile === undefined) !== (this.baseline.latency === undefined)) throw new RangeError('the checkpoint and the run disagree on whether a latency profile measures compute');
     this.timeline = catTimeline(options, schedule, this.baseline.latency);
     const target = this.timeline.budget?.target;
-    if (target?.kind === 'latency' && restored === undefined) this.checkLatencyTarget(target.fraction * (this.baseline.latency as number));
+    if (target?.kind === 'latency' && restored === undefined && this.timing !== undefined && profile !== undefined) {
+      checkLatencyTarget({ graph: this.currentGraph, gates: this.gateState, minUnits: options.minUnits, timing: this.timing, profile }, target.fraction * (this.baseline.latency as number));
+    }
     this.multipliers = new GateMultipliers(model, options.perExampleGates, options.linearisation);
     if (this.settled === null) this.multipliers.install(this.currentGraph, this.gateState);
-  }
-
-  /**
-   * Refuses a latency target the gates cannot reach: at or above the dense network, or under the
-   * network with every gated group at --min-units and every gated block removed, since layer
-   * terms that do not shrink with width (the first conv's, on some runtimes) set a floor.
-   */
-  private checkLatencyTarget(targetMs: number): void {
-    const where = `on ${this.profile?.runtime} at batch ${this.profile?.batch}`;
-    const dense = this.baseline.latency as number;
-    if (!(targetMs < dense)) throw new RangeError(`--target-latency ${targetMs} ms is not below the dense network's ${dense.toFixed(3)} ms ${where}: give a smaller target`);
-    const least = expectedComplexity(this.currentGraph, {
-      units: (id) => this.gateState.groups.get(id)?.theta.map((_, i) => (i < this.options.minUnits ? 1 : 0)),
-      block: (id) => (this.gateState.blocks.has(id) ? 0 : undefined),
-    }, this.timing).latency as number;
-    if (targetMs < least) throw new RangeError(`--target-latency ${targetMs} ms is under the least this network can take ${where}, ${least.toFixed(3)} ms with every prunable layer at --min-units and every removable block gone: give at least that`);
   }
 
   get graph(): StructureGraph {

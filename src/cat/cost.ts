@@ -1,11 +1,11 @@
 // What a network costs, as a fraction of the dense one: its MACs, its parameters, or the mix the knobs
 // weigh (docs/method.md section 3). Decisions ask what the network would cost with some gates off and
 // the widths rounded as surgery will round them, so they see the network that will actually train.
-import { expectedComplexity, type ExpectedComplexity } from './complexity.js';
+import { ALL_ON, expectedComplexity, type ExpectedComplexity } from './complexity.js';
 import type { BudgetTarget } from './budget.js';
 import type { GateRecordView, GateView } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
-import type { LatencyModel } from './latency.js';
+import type { LatencyModel, LatencyProfile } from './latency.js';
 import type { OffSet } from './landing.js';
 import { weighedCost, type Baseline } from './update.js';
 import { groupMultiple, type WidthRounding } from './widths.js';
@@ -82,4 +82,20 @@ export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet,
     units.set(group.id, widths);
   }
   return sizeOf(expectedComplexity(graph, { units: (id) => units.get(id), block: (id) => blocks.get(id) }, timing));
+}
+
+/**
+ * Refuses a latency target the gates cannot reach: at or above the dense network, or under the
+ * network with every gated group at `minUnits` and every gated block removed, since layer terms that
+ * do not shrink with width (the first conv's, on some runtimes) set a floor.
+ */
+export function checkLatencyTarget(net: { graph: StructureGraph; gates: GateView; minUnits: number; timing: LatencyModel; profile: LatencyProfile }, targetMs: number): void {
+  const where = `on ${net.profile.runtime} at batch ${net.profile.batch}`;
+  const dense = expectedComplexity(net.graph, ALL_ON, net.timing).latency as number;
+  if (!(targetMs < dense)) throw new RangeError(`--target-latency ${targetMs} ms is not below the dense network's ${dense.toFixed(3)} ms ${where}: give a smaller target`);
+  const least = expectedComplexity(net.graph, {
+    units: (id) => net.gates.groups.get(id)?.theta.map((_, i) => (i < net.minUnits ? 1 : 0)),
+    block: (id) => (net.gates.blocks.has(id) ? 0 : undefined),
+  }, net.timing).latency as number;
+  if (targetMs < least) throw new RangeError(`--target-latency ${targetMs} ms is under the least this network can take ${where}, ${least.toFixed(3)} ms with every prunable layer at --min-units and every removable block gone: give at least that`);
 }

@@ -260,7 +260,7 @@ export const CAT_OPTIONS = {
   narrowGroups: row<NarrowGroups>({
     default: 'halve',
     flag: '--narrow-groups <rule>',
-    help: "a group narrower than four width multiples: 'halve' rounds it to the multiple halved until it holds four (a 16-wide layer to 4), 'whole' to the whole multiple (catrain before 2026-12-04)",
+    help: "a group narrower than two width multiples: 'halve' rounds it to the multiple halved until it holds two (a 6-filter layer to 2), 'whole' to the whole multiple (catrain before 2026-12-04)",
     value: { kind: 'choice', choices: ['halve', 'whole'] },
     check: (v) => problem('narrowGroups', v === 'halve' || v === 'whole', 'one of halve, whole', v),
     ...fixed,

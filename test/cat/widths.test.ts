@@ -9,16 +9,16 @@ import { TinyResNet } from './nets.js';
 
 const EIGHT: WidthRounding = { widthMultiple: 8, narrowGroups: 'halve' };
 
-test('the width multiple is halved until the group holds four of it, unless the run predates the rule', () => {
+test('the width multiple is halved until the group holds two of it, unless the run predates the rule', () => {
   assert.deepEqual(
     [64, 32, 31, 16, 15, 8, 6, 3].map((w) => groupMultiple(EIGHT, w)),
-    [8, 8, 4, 4, 2, 2, 1, 1],
+    [8, 8, 8, 8, 4, 4, 2, 1],
   );
   // Runs saved before the halving resume with the whole multiple on every group.
   assert.deepEqual([64, 16, 6].map((w) => groupMultiple({ widthMultiple: 8, narrowGroups: 'whole' }, w)), [8, 8, 8]);
   assert.equal(groupMultiple({ widthMultiple: 1, narrowGroups: 'halve' }, 64), 1);
   assert.equal(groupMultiple({ widthMultiple: 6, narrowGroups: 'halve' }, 24), 6);
-  assert.equal(groupMultiple({ widthMultiple: 6, narrowGroups: 'halve' }, 20), 3);
+  assert.equal(groupMultiple({ widthMultiple: 6, narrowGroups: 'halve' }, 11), 3);
 });
 
 for (const minUnits of [1, 3]) {
@@ -36,7 +36,7 @@ for (const minUnits of [1, 3]) {
     const removal = decideRemoval(0, graph, gates, (r, i) => off.has(r, i), { minUnits, ...EIGHT }, true);
     applyEvents(model, graph, removal.events);
     const after = buildStructureGraph(model, [1, 12, 12], { residualChannels: 'coupled' });
-    assert.equal(after.groups.find((g) => g.id === stem.id)?.width, Math.ceil(minUnits / 2) * 2);
+    assert.equal(after.groups.find((g) => g.id === stem.id)?.width, Math.ceil(minUnits / 4) * 4);
     assert.equal(costed.macs, after.macs);
     assert.equal(costed.params, after.params);
   });
