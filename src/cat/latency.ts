@@ -45,8 +45,18 @@ export interface LatencyProfile {
   /** denseMs less the fitted layers at full width: pooling, the input, calls between layers. */
   readonly remainderMs: number;
   readonly layers: Readonly<Record<string, ProfiledLayer>>;
-  /** Over every sample of every layer. */
+  /** Over every sample of every layer, before calibration. */
   readonly fit: { readonly rmsRelative: number; readonly maxRelative: number };
+  /**
+   * The whole network timed narrowed uniformly, and the scale applied to every layer's coefficients
+   * (and the remainder) so that the model matches it; absent when the profile was not calibrated.
+   */
+  readonly calibration?: {
+    readonly scale: number;
+    readonly points: readonly { readonly fraction: number; readonly measuredMs: number; readonly layersMs: number }[];
+    readonly rmsRelative: number;
+    readonly maxRelative: number;
+  };
   readonly created: string;
 }
 

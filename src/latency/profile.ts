@@ -6,6 +6,7 @@ import { layerMs, type LatencyProfile, type LatencyRuntime, type LatencySample, 
 import * as E from '../engine/index.js';
 import * as nn from '../nn/index.js';
 import type { Module } from '../nn/index.js';
+import { calibrate } from './calibrate.js';
 import { fitLayer } from './fit.js';
 import { latencyRunner, type LatencyRunner } from './runners.js';
 import { gridWidths, layerSpecs, unitAt, type LayerSpec } from './units.js';
@@ -15,6 +16,8 @@ export const NETWORK_RUNS = 30;
 
 export interface ProfileOptions {
   readonly modelName: string;
+  /** Fresh dense copies of the network, for the calibration (calibrate.ts); without it, none. */
+  readonly build?: () => Module;
   readonly runtime: LatencyRuntime;
   readonly batch: number;
   readonly progress?: (message: string) => void;
@@ -74,6 +77,11 @@ export async function profileLatency(model: Module, inputShape: readonly number[
   }
   const fitted = specs.reduce((sum, s) => sum + layerMs(layers[s.layer.module] as ProfiledLayer, s.inWidth, s.outWidth), 0);
   const errors = Object.values(layers).flatMap((l) => l.samples.map(([nIn, nOut, ms]) => Math.abs(layerMs(l, nIn, nOut) - ms) / ms));
+  options.progress?.('calibration on the whole network');
+  const calibration = options.build === undefined ? undefined : await calibrate(options.build, inputShape, layers, { model, ms: denseMs }, (m) => runner.time(m, inputShape, options.batch, NETWORK_RUNS));
+  // A scale that is not positive would make pruning cost time: keep the plain fit then.
+  const scale = calibration !== undefined && calibration.scale > 0 ? calibration.scale : 1;
+  const scaled = Object.fromEntries(Object.entries(layers).map(([name, l]) => [name, { ...l, a: l.a * scale, b: l.b * scale, c: l.c * scale, d: l.d * scale }]));
   return {
     format: 1,
     model: options.modelName,
@@ -82,9 +90,10 @@ export async function profileLatency(model: Module, inputShape: readonly number[
     inputShape: [...inputShape],
     threads: E.getNumThreads(),
     denseMs,
-    remainderMs: denseMs - fitted,
-    layers,
+    remainderMs: scale === 1 || calibration === undefined ? denseMs - fitted : calibration.remainderMs,
+    layers: scaled,
     fit: { rmsRelative: Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length), maxRelative: Math.max(...errors) },
     created: new Date().toISOString(),
+    ...(calibration === undefined ? {} : { calibration: { scale: calibration.scale, points: calibration.points, rmsRelative: calibration.rmsRelative, maxRelative: calibration.maxRelative } }),
   };
 }

@@ -21,7 +21,8 @@ for (const runtime of ['libtorch', 'onnxruntime'] as const) {
       const r = catrain('latency-profile', '--model', 'lenet5', '--runtime', runtime, '--batch', '4', '--out', out, '--quiet');
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`lenet5 on ${runtime}, batch 4, 1 threads: dense network [0-9.]+ ms`));
-      assert.match(r.stdout, /fit against the measurements: rms [0-9.]+%, max [0-9.]+% relative error/);
+      assert.match(r.stdout, /fit against the layers' measurements: rms [0-9.]+%, max [0-9.]+% relative error/);
+      assert.match(r.stdout, /whole network narrowed to 1: [0-9.]+ ms, 0\.25: [0-9.]+ ms, 0\.5: [0-9.]+ ms, 0\.75: [0-9.]+ ms; layers scaled by/);
       const profile = checkedLatencyProfile(JSON.parse(readFileSync(out, 'utf8')), out);
       assert.deepEqual([profile.runtime, profile.batch, profile.threads, profile.inputShape], [runtime, 4, 1, [1, 28, 28]]);
       assert.deepEqual(Object.keys(profile.layers), ['0', '3', '7', '9', '11']);
@@ -29,6 +30,10 @@ for (const runtime of ['libtorch', 'onnxruntime'] as const) {
       assert.equal(profile.layers['3']?.samples.length, 16);
       assert.ok(profile.layers['11']?.samples.every(([, nOut]) => nOut === 10));
       assert.ok(profile.denseMs > 0 && Object.values(profile.layers).every((l) => l.samples.every(([, , ms]) => ms > 0)));
+      // The calibration timed the network at four uniform widths, the narrower ones no larger.
+      const points = profile.calibration?.points ?? [];
+      assert.deepEqual(points.map((p) => p.fraction), [1, 0.25, 0.5, 0.75]);
+      assert.ok(points.every((p) => p.measuredMs > 0 && p.layersMs > 0) && (points[1]?.layersMs ?? 0) < (points[0]?.layersMs ?? 0));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -6,6 +6,7 @@ import * as E from '../../engine/index.js';
 import { writeFileWhole } from '../../export/index.js';
 import { profileLatency } from '../../latency/index.js';
 import { createModel, defaultInputShape, isModelName, modelNames } from '../../models/index.js';
+import type { Module } from '../../nn/index.js';
 import { badArgument } from '../errors.js';
 import { oneOf, positiveInt } from '../options.js';
 
@@ -25,7 +26,13 @@ function summary(profile: LatencyProfile): string {
   const rows = Object.entries(profile.layers).map(([name, l]) => `  ${name.padEnd(28)} ${`${l.inWidth}x${l.outWidth}`.padEnd(9)} ${String(l.samples.length).padStart(3)} samples  rms ${percent(l.rmsRelative).padStart(6)}  max ${percent(l.maxRelative).padStart(6)}`);
   return [
     `${profile.model} on ${profile.runtime}, batch ${profile.batch}, ${profile.threads} threads: dense network ${profile.denseMs.toFixed(3)} ms (median of the timed runs)`,
-    `fit against the measurements: rms ${percent(profile.fit.rmsRelative)}, max ${percent(profile.fit.maxRelative)} relative error; ${profile.remainderMs.toFixed(3)} ms outside the layers`,
+    `fit against the layers' measurements: rms ${percent(profile.fit.rmsRelative)}, max ${percent(profile.fit.maxRelative)} relative error`,
+    ...(profile.calibration === undefined
+      ? []
+      : [
+          `whole network narrowed to ${profile.calibration.points.map((p) => `${p.fraction}: ${p.measuredMs.toFixed(3)} ms`).join(', ')}; layers scaled by ${profile.calibration.scale.toFixed(3)}, model against these: rms ${percent(profile.calibration.rmsRelative)}, max ${percent(profile.calibration.maxRelative)}`,
+        ]),
+    `${profile.remainderMs.toFixed(3)} ms outside the layers`,
     ...rows,
   ].join('\n');
 }
@@ -47,7 +54,8 @@ export function latencyProfileCommand(): Command {
       const model = createModel(options.model, { numClasses: options.numClasses });
       try {
         const progress = options.quiet === true ? undefined : (message: string): void => void process.stderr.write(`\r\x1b[Kprofiling ${message}`);
-        const profile = await profileLatency(model, defaultInputShape(options.model), { modelName: options.model, runtime: options.runtime, batch: options.batch, progress });
+        const build = (): Module => createModel(options.model, { numClasses: options.numClasses });
+        const profile = await profileLatency(model, defaultInputShape(options.model), { modelName: options.model, runtime: options.runtime, batch: options.batch, progress, build });
         if (progress !== undefined) process.stderr.write('\r\x1b[K');
         writeFileWhole(options.out, `${JSON.stringify(profile, null, 1)}\n`, true);
         console.log(summary(profile));
