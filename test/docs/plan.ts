@@ -42,6 +42,27 @@ export const NOT_RUN: ReadonlyMap<string, string> = new Map([
     'half an hour on all of CIFAR-10, and its schedule (--prune-by 0.15) does not fit the 2 epochs this test would shorten it to; test/cat runs CAT with coupled groups on small networks',
   ],
   [
+    'bash bench/cat/cifar-quick.sh ../shared/data/cifar-10-batches-bin runs/i16 dense --dense --seed 0 -- macs50 --target-macs 0.5 --seed 0 -- macs50-fixed --target-macs 0.5 --residual-channels fixed --seed 0',
+    'a benchmark: three 15-epoch ResNet-20 trainings on all of CIFAR-10, half an hour on a 2-core CPU',
+  ],
+  [
+    'npx catrain latency-profile --model resnet20 --runtime onnxruntime --batch 1 --out runs/latency/r20-ort-b1c.json',
+    'a measurement of this machine: the results quote its output; test/cli/latency-cli.test.ts profiles LeNet-5 on both runtimes',
+  ],
+  [
+    'npx catrain latency-profile --model resnet20 --runtime onnxruntime --batch 64 --out runs/latency/r20-ort-b64c.json',
+    'the same at batch 64, a minute of timing',
+  ],
+  [
+    'npx catrain train --model resnet20 --data cifar10:../shared/data/cifar-10-batches-bin --epochs 15 --latency-profile runs/latency/r20-ort-b1c.json --target-latency 0.1467 --seed 0 --out runs/i16/lat-b1c',
+    "its target is half of this machine's measured dense latency; test/cli/latency-cli.test.ts trains with a latency budget on a profile of its own",
+  ],
+  [
+    'npx catrain train --model resnet20 --data cifar10:../shared/data/cifar-10-batches-bin --epochs 15 --latency-profile runs/latency/r20-ort-b64c.json --target-latency 6.510 --seed 0 --out runs/i16/lat-b64c',
+    'the same at batch 64',
+  ],
+  ['bash bench/cat/measure-runs.sh runs/i16 macs50 macs50-fixed lat-b1c lat-b64c', 'a benchmark of the runs above, ten minutes of timing'],
+  [
     'bash bench/cat/pilots.sh runs/pilots',
     'a benchmark: four 3-epoch trainings on Fashion-MNIST (Debian dataset-fashion-mnist, which the setup does not install); test/cat covers the schedule defaults it measured',
   ],
