@@ -11,6 +11,7 @@ const SAMPLE_MS = 2;
 const MAX_REPEATS = 1000;
 
 export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of no values');
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;

@@ -1,6 +1,7 @@
 // CPU inference latency of a run's (pruned) network: eval mode, no gradients, a few warm-up passes,
 // then the median of timed repeats per batch size. Medians, because the machine may be shared.
 import * as E from '../engine/index.js';
+import { median } from '../latency/index.js';
 import { loadRunNetwork } from '../train/index.js';
 
 export interface LatencyOptions {
@@ -12,12 +13,7 @@ export interface LatencyOptions {
 
 export const DEFAULT_LATENCY = { batchSizes: [1, 64], warmup: 3, repeats: 15 } as const;
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
+export { median };
 
 /** Median milliseconds of one forward pass per batch size, keyed by batch size, on the CPU. */
 export function measureLatency(runDir: string, options: LatencyOptions = {}): Map<number, number> {
