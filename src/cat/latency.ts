@@ -53,7 +53,8 @@ export interface LatencyProfile {
    */
   readonly calibration?: {
     readonly scale: number;
-    readonly points: readonly { readonly fraction: number; readonly measuredMs: number; readonly layersMs: number }[];
+    readonly perLayerMs: number;
+    readonly points: readonly { readonly fraction: number; readonly blocksRemoved: boolean; readonly layers: number; readonly measuredMs: number; readonly layersMs: number }[];
     readonly rmsRelative: number;
     readonly maxRelative: number;
   };

@@ -2,20 +2,27 @@
 // pays for the synchronisation of the runtime's threads and for memory it shares with its
 // neighbours, which shrink less with width than the layer's own work. The calibration times the whole
 // network narrowed uniformly (every prunable group to a quarter, half, three quarters and all of its
-// width, by the surgery CAT uses) and fits network = remainder + scale * sum of the fitted layers,
-// so the model keeps the layers' shapes and matches the network along the way to its pruned sizes.
+// width, by the surgery CAT uses), and at full and half width with every removable block gone, and
+// fits network = remainder + scale * (sum of the fitted layers) + perLayer * (layers present): the
+// model keeps the layers' shapes, and what a layer costs inside a network whatever its width goes
+// with the layer when its block is removed.
 import { ALL_ON, expectedComplexity } from '../cat/complexity.js';
 import { buildStructureGraph } from '../cat/graph.js';
 import type { LatencyModel, ProfiledLayer } from '../cat/latency.js';
 import { applyEvents, type PruneEvent } from '../cat/surgery.js';
 import * as E from '../engine/index.js';
 import type { Module } from '../nn/index.js';
+import { solve } from './fit.js';
 
 export const CALIBRATION_FRACTIONS = [0.25, 0.5, 0.75] as const;
 
 export interface CalibrationPoint {
   /** The width every prunable group was narrowed to, as a fraction. */
   readonly fraction: number;
+  /** Whether every removable block was removed. */
+  readonly blocksRemoved: boolean;
+  /** Counted layers present. */
+  readonly layers: number;
   readonly measuredMs: number;
   /** The fitted layers' sum at those widths, before calibration. */
   readonly layersMs: number;
@@ -23,6 +30,8 @@ export interface CalibrationPoint {
 
 export interface Calibration {
   readonly scale: number;
+  /** Milliseconds each present layer adds inside the network, beyond its own fitted time. */
+  readonly perLayerMs: number;
   readonly remainderMs: number;
   readonly points: readonly CalibrationPoint[];
   /** Root mean square and largest relative error of the calibrated model against the points. */
@@ -30,21 +39,26 @@ export interface Calibration {
   readonly maxRelative: number;
 }
 
-/** The sum of the fitted layers of `model` as it stands (no remainder). */
-function layersMs(model: Module, inputShape: readonly number[], layers: Readonly<Record<string, ProfiledLayer>>): number {
+/** The sum of the fitted layers of `model` as it stands (no remainder), and how many there are. */
+function layersOf(model: Module, inputShape: readonly number[], layers: Readonly<Record<string, ProfiledLayer>>): { ms: number; count: number } {
   const graph = E.noGrad(() => buildStructureGraph(model, inputShape, { residualChannels: 'coupled' }));
   const timing: LatencyModel = { layer: (m) => layers[m], remainderMs: 0 };
-  return expectedComplexity(graph, ALL_ON, timing).latency as number;
+  return { ms: expectedComplexity(graph, ALL_ON, timing).latency as number, count: graph.layers.length };
 }
 
-/** `build()` narrowed to `fraction` of every prunable group's units. */
-function narrowed(build: () => Module, inputShape: readonly number[], fraction: number): Module {
+/** `build()` without its removable blocks (if `blocks`), then narrowed to `fraction` of every prunable group's units. */
+function narrowed(build: () => Module, inputShape: readonly number[], fraction: number, blocks: boolean): Module {
   const model = build();
-  const graph = E.noGrad(() => buildStructureGraph(model, inputShape, { residualChannels: 'coupled' }));
+  const traced = (): ReturnType<typeof buildStructureGraph> => E.noGrad(() => buildStructureGraph(model, inputShape, { residualChannels: 'coupled' }));
+  if (blocks) {
+    const graph = traced();
+    E.noGrad(() => applyEvents(model, graph, graph.blocks.filter((b) => b.prunable).map((b) => ({ step: 0, kind: 'block', block: b.id }))));
+  }
+  const graph = traced();
   const events: PruneEvent[] = graph.groups
     .filter((g) => g.prunable)
     .map((g) => ({ step: 0, kind: 'units', group: g.id, keep: Array.from({ length: Math.max(1, Math.round(fraction * g.width)) }, (_, i) => i) }));
-  E.noGrad(() => applyEvents(model, graph, events));
+  if (fraction < 1) E.noGrad(() => applyEvents(model, graph, events));
   return model;
 }
 
@@ -55,29 +69,35 @@ export async function calibrate(
   dense: { model: Module; ms: number },
   time: (model: Module) => Promise<number>,
 ): Promise<Calibration> {
-  const points: CalibrationPoint[] = [{ fraction: 1, measuredMs: dense.ms, layersMs: layersMs(dense.model, inputShape, layers) }];
-  for (const fraction of CALIBRATION_FRACTIONS) {
-    const model = narrowed(build, inputShape, fraction);
+  const denseLayers = layersOf(dense.model, inputShape, layers);
+  const points: CalibrationPoint[] = [{ fraction: 1, blocksRemoved: false, layers: denseLayers.count, measuredMs: dense.ms, layersMs: denseLayers.ms }];
+  const hasBlocks = E.noGrad(() => buildStructureGraph(dense.model, inputShape, { residualChannels: 'coupled' })).blocks.some((b) => b.prunable);
+  const configs: [number, boolean][] = [...CALIBRATION_FRACTIONS.map((f): [number, boolean] => [f, false]), ...(hasBlocks ? ([[1, true], [0.5, true]] as [number, boolean][]) : [])];
+  for (const [fraction, blocksRemoved] of configs) {
+    const model = narrowed(build, inputShape, fraction, blocksRemoved);
     try {
-      points.push({ fraction, measuredMs: await time(model), layersMs: layersMs(model, inputShape, layers) });
+      const present = layersOf(model, inputShape, layers);
+      points.push({ fraction, blocksRemoved, layers: present.count, measuredMs: await time(model), layersMs: present.ms });
     } finally {
       model.dispose();
     }
   }
-  // Least squares of measured = remainder + scale * layers, on relative error.
-  let [sw, sx, sy, sxx, sxy] = [0, 0, 0, 0, 0];
+  // Least squares of measured = remainder + scale * layers + perLayer * count, on relative error;
+  // without block points the count never changes, and perLayer is left at 0.
+  const basis = (p: CalibrationPoint): number[] => (hasBlocks ? [1, p.layersMs, p.layers] : [1, p.layersMs]);
+  const k = hasBlocks ? 3 : 2;
+  const normal = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const rhs = new Array<number>(k).fill(0);
   for (const p of points) {
     const w = 1 / (p.measuredMs * p.measuredMs);
-    sw += w;
-    sx += w * p.layersMs;
-    sy += w * p.measuredMs;
-    sxx += w * p.layersMs * p.layersMs;
-    sxy += w * p.layersMs * p.measuredMs;
+    const x = basis(p);
+    for (let r = 0; r < k; r++) {
+      rhs[r] = (rhs[r] as number) + w * (x[r] as number) * p.measuredMs;
+      for (let c = 0; c < k; c++) (normal[r] as number[])[c] = ((normal[r] as number[])[c] as number) + w * (x[r] as number) * (x[c] as number);
+    }
   }
-  const det = sw * sxx - sx * sx;
-  const scale = det === 0 ? 1 : (sw * sxy - sx * sy) / det;
-  const remainderMs = (sy - scale * sx) / sw;
-  const errors = points.map((p) => Math.abs(remainderMs + scale * p.layersMs - p.measuredMs) / p.measuredMs);
-  return { scale, remainderMs, points, rmsRelative: Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length), maxRelative: Math.max(...errors) };
+  const [remainderMs, scale, perLayerMs] = [...solve(normal, rhs), 0] as [number, number, number];
+  const errors = points.map((p) => Math.abs(remainderMs + scale * p.layersMs + perLayerMs * p.layers - p.measuredMs) / p.measuredMs);
+  return { scale, perLayerMs, remainderMs, points, rmsRelative: Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length), maxRelative: Math.max(...errors) };
 }
 

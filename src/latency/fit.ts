@@ -4,7 +4,7 @@
 import type { LayerLatency, LatencySample } from '../cat/latency.js';
 
 /** Solves the square system m x = v by Gaussian elimination with partial pivoting. */
-function solve(m: number[][], v: number[]): number[] {
+export function solve(m: number[][], v: number[]): number[] {
   const n = v.length;
   const a = m.map((row, i) => [...row, v[i] as number]);
   for (let col = 0; col < n; col++) {

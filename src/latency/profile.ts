@@ -81,7 +81,8 @@ export async function profileLatency(model: Module, inputShape: readonly number[
   const calibration = options.build === undefined ? undefined : await calibrate(options.build, inputShape, layers, { model, ms: denseMs }, (m) => runner.time(m, inputShape, options.batch, NETWORK_RUNS));
   // A scale that is not positive would make pruning cost time: keep the plain fit then.
   const scale = calibration !== undefined && calibration.scale > 0 ? calibration.scale : 1;
-  const scaled = Object.fromEntries(Object.entries(layers).map(([name, l]) => [name, { ...l, a: l.a * scale, b: l.b * scale, c: l.c * scale, d: l.d * scale }]));
+  const perLayer = scale === 1 ? 0 : (calibration?.perLayerMs ?? 0);
+  const scaled = Object.fromEntries(Object.entries(layers).map(([name, l]) => [name, { ...l, a: l.a * scale, b: l.b * scale, c: l.c * scale, d: l.d * scale + perLayer }]));
   return {
     format: 1,
     model: options.modelName,
@@ -94,6 +95,6 @@ export async function profileLatency(model: Module, inputShape: readonly number[
     layers: scaled,
     fit: { rmsRelative: Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length), maxRelative: Math.max(...errors) },
     created: new Date().toISOString(),
-    ...(calibration === undefined ? {} : { calibration: { scale: calibration.scale, points: calibration.points, rmsRelative: calibration.rmsRelative, maxRelative: calibration.maxRelative } }),
+    ...(calibration === undefined ? {} : { calibration: { scale: calibration.scale, perLayerMs: calibration.perLayerMs, points: calibration.points, rmsRelative: calibration.rmsRelative, maxRelative: calibration.maxRelative } }),
   };
 }

@@ -30,7 +30,7 @@ function summary(profile: LatencyProfile): string {
     ...(profile.calibration === undefined
       ? []
       : [
-          `whole network narrowed to ${profile.calibration.points.map((p) => `${p.fraction}: ${p.measuredMs.toFixed(3)} ms`).join(', ')}; layers scaled by ${profile.calibration.scale.toFixed(3)}, model against these: rms ${percent(profile.calibration.rmsRelative)}, max ${percent(profile.calibration.maxRelative)}`,
+          `whole network narrowed to ${profile.calibration.points.map((p) => `${p.fraction}${p.blocksRemoved ? ' without blocks' : ''}: ${p.measuredMs.toFixed(3)} ms`).join(', ')}; layers scaled by ${profile.calibration.scale.toFixed(3)}, plus ${profile.calibration.perLayerMs.toFixed(4)} ms each; model against these: rms ${percent(profile.calibration.rmsRelative)}, max ${percent(profile.calibration.maxRelative)}`,
         ]),
     `${profile.remainderMs.toFixed(3)} ms outside the layers`,
     ...rows,
