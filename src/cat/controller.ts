@@ -80,8 +80,9 @@ export class CatController {
     if ((profile === undefined) !== (this.baseline.latency === undefined)) throw new RangeError('the checkpoint and the run disagree on whether a latency profile measures compute');
     this.timeline = catTimeline(options, schedule, this.baseline.latency);
     const target = this.timeline.budget?.target;
-    if (target?.kind === 'latency' && restored === undefined && this.timing !== undefined && profile !== undefined) {
-      checkLatencyTarget({ graph: this.currentGraph, gates: this.gateState, minUnits: options.minUnits, timing: this.timing, profile }, target.fraction * (this.baseline.latency as number));
+    const denseMs = this.baseline.latency;
+    if (target?.kind === 'latency' && restored === undefined && this.timing !== undefined && profile !== undefined && denseMs !== undefined) {
+      checkLatencyTarget({ graph: this.currentGraph, gates: this.gateState, minUnits: options.minUnits, timing: this.timing, profile, denseMs }, target.fraction * denseMs);
     }
     this.multipliers = new GateMultipliers(model, options.perExampleGates, options.linearisation);
     if (this.settled === null) this.multipliers.install(this.currentGraph, this.gateState);

@@ -1,7 +1,7 @@
 // What a network costs, as a fraction of the dense one: its MACs, its parameters, or the mix the knobs
 // weigh (docs/method.md section 3). Decisions ask what the network would cost with some gates off and
 // the widths rounded as surgery will round them, so they see the network that will actually train.
-import { ALL_ON, expectedComplexity, type ExpectedComplexity } from './complexity.js';
+import { expectedComplexity, type ExpectedComplexity } from './complexity.js';
 import type { BudgetTarget } from './budget.js';
 import type { GateRecordView, GateView } from './gate-state.js';
 import type { StructureGraph } from './graph-types.js';
@@ -89,9 +89,9 @@ export function sizeWithout(graph: StructureGraph, gates: GateView, off: OffSet,
  * network with every gated group at `minUnits` and every gated block removed, since layer terms that
  * do not shrink with width (the first conv's, on some runtimes) set a floor.
  */
-export function checkLatencyTarget(net: { graph: StructureGraph; gates: GateView; minUnits: number; timing: LatencyModel; profile: LatencyProfile }, targetMs: number): void {
+export function checkLatencyTarget(net: { graph: StructureGraph; gates: GateView; minUnits: number; timing: LatencyModel; profile: LatencyProfile; denseMs: number }, targetMs: number): void {
   const where = `on ${net.profile.runtime} at batch ${net.profile.batch}`;
-  const dense = expectedComplexity(net.graph, ALL_ON, net.timing).latency as number;
+  const dense = net.denseMs;
   if (!(targetMs < dense)) throw new RangeError(`--target-latency ${targetMs} ms is not below the dense network's ${dense.toFixed(3)} ms ${where}: give a smaller target`);
   const least = expectedComplexity(net.graph, {
     units: (id) => net.gates.groups.get(id)?.theta.map((_, i) => (i < net.minUnits ? 1 : 0)),

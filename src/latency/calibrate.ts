@@ -12,7 +12,7 @@ import type { LatencyModel, ProfiledLayer } from '../cat/latency.js';
 import { applyEvents, type PruneEvent } from '../cat/surgery.js';
 import * as E from '../engine/index.js';
 import type { Module } from '../nn/index.js';
-import { solve } from './fit.js';
+import { relativeError, relativeLeastSquares, type RelativeError } from './fit.js';
 
 export const CALIBRATION_FRACTIONS = [0.25, 0.5, 0.75] as const;
 
@@ -28,15 +28,13 @@ export interface CalibrationPoint {
   readonly layersMs: number;
 }
 
-export interface Calibration {
+export interface Calibration extends RelativeError {
   readonly scale: number;
   /** Milliseconds each present layer adds inside the network, beyond its own fitted time. */
   readonly perLayerMs: number;
   readonly remainderMs: number;
+  /** The network measured at each configuration; the error is the calibrated model's against them. */
   readonly points: readonly CalibrationPoint[];
-  /** Root mean square and largest relative error of the calibrated model against the points. */
-  readonly rmsRelative: number;
-  readonly maxRelative: number;
 }
 
 /** The sum of the fitted layers of `model` as it stands (no remainder), and how many there are. */
@@ -85,19 +83,8 @@ export async function calibrate(
   // Least squares of measured = remainder + scale * layers + perLayer * count, on relative error;
   // without block points the count never changes, and perLayer is left at 0.
   const basis = (p: CalibrationPoint): number[] => (hasBlocks ? [1, p.layersMs, p.layers] : [1, p.layersMs]);
-  const k = hasBlocks ? 3 : 2;
-  const normal = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const rhs = new Array<number>(k).fill(0);
-  for (const p of points) {
-    const w = 1 / (p.measuredMs * p.measuredMs);
-    const x = basis(p);
-    for (let r = 0; r < k; r++) {
-      rhs[r] = (rhs[r] as number) + w * (x[r] as number) * p.measuredMs;
-      for (let c = 0; c < k; c++) (normal[r] as number[])[c] = ((normal[r] as number[])[c] as number) + w * (x[r] as number) * (x[c] as number);
-    }
-  }
-  const [remainderMs, scale, perLayerMs] = [...solve(normal, rhs), 0] as [number, number, number];
-  const errors = points.map((p) => Math.abs(remainderMs + scale * p.layersMs + perLayerMs * p.layers - p.measuredMs) / p.measuredMs);
-  return { scale, perLayerMs, remainderMs, points, rmsRelative: Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length), maxRelative: Math.max(...errors) };
+  const [remainderMs, scale, perLayerMs] = [...relativeLeastSquares(points.map((p) => ({ x: basis(p), y: p.measuredMs }))), 0] as [number, number, number];
+  const error = relativeError(points.map((p) => [remainderMs + scale * p.layersMs + perLayerMs * p.layers, p.measuredMs]));
+  return { scale, perLayerMs, remainderMs, points, ...error };
 }
 

@@ -4,7 +4,7 @@
 import type { LayerLatency, LatencySample } from '../cat/latency.js';
 
 /** Solves the square system m x = v by Gaussian elimination with partial pivoting. */
-export function solve(m: number[][], v: number[]): number[] {
+function solve(m: number[][], v: number[]): number[] {
   const n = v.length;
   const a = m.map((row, i) => [...row, v[i] as number]);
   for (let col = 0; col < n; col++) {
@@ -22,10 +22,33 @@ export function solve(m: number[][], v: number[]): number[] {
   return a.map((row, i) => (row[n] as number) / (row[i] as number));
 }
 
-export interface LayerFit extends LayerLatency {
+/** Root mean square and largest of relative errors. */
+export interface RelativeError {
   rmsRelative: number;
   maxRelative: number;
 }
+
+export function relativeError(pairs: readonly (readonly [predicted: number, measured: number])[]): RelativeError {
+  const errors = pairs.map(([p, m]) => Math.abs(p - m) / m);
+  return { rmsRelative: Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length), maxRelative: Math.max(...errors) };
+}
+
+/** The coefficients minimising the squared relative error of x . coefficients against y over the rows. */
+export function relativeLeastSquares(rows: readonly { readonly x: readonly number[]; readonly y: number }[]): number[] {
+  const k = rows[0]?.x.length ?? 0;
+  const normal = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const rhs = new Array<number>(k).fill(0);
+  for (const { x, y } of rows) {
+    const w = 1 / (y * y);
+    for (let r = 0; r < k; r++) {
+      rhs[r] = (rhs[r] as number) + w * (x[r] as number) * y;
+      for (let c = 0; c < k; c++) (normal[r] as number[])[c] = ((normal[r] as number[])[c] as number) + w * (x[r] as number) * (x[c] as number);
+    }
+  }
+  return solve(normal, rhs);
+}
+
+export type LayerFit = LayerLatency & RelativeError;
 
 export function fitLayer(samples: readonly LatencySample[]): LayerFit {
   if (samples.length === 0) throw new RangeError('latency fit: no samples');
@@ -38,24 +61,8 @@ export function fitLayer(samples: readonly LatencySample[]): LayerFit {
   if (outVaries) basis.push(['c', (_, o) => o]);
   if (inVaries && outVaries) basis.push(['a', (i, o) => i * o]);
   const scale = basis.map(([, f]) => Math.max(...samples.map(([i, o]) => Math.abs(f(i, o)))) || 1);
-  const k = basis.length;
-  const normal = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const rhs = new Array<number>(k).fill(0);
-  for (const [nIn, nOut, ms] of samples) {
-    const w = 1 / (ms * ms);
-    const x = basis.map(([, f], j) => f(nIn, nOut) / (scale[j] as number));
-    for (let r = 0; r < k; r++) {
-      rhs[r] = (rhs[r] as number) + w * (x[r] as number) * ms;
-      for (let c = 0; c < k; c++) (normal[r] as number[])[c] = ((normal[r] as number[])[c] as number) + w * (x[r] as number) * (x[c] as number);
-    }
-  }
-  const solved = solve(normal, rhs);
+  const solved = relativeLeastSquares(samples.map(([nIn, nOut, ms]) => ({ x: basis.map(([, f], j) => f(nIn, nOut) / (scale[j] as number)), y: ms })));
   const coef: Record<keyof LayerLatency, number> = { a: 0, b: 0, c: 0, d: 0 };
   basis.forEach(([name], j) => (coef[name] = (solved[j] as number) / (scale[j] as number)));
-  const errors = samples.map(([nIn, nOut, ms]) => Math.abs(coef.a * nIn * nOut + coef.b * nIn + coef.c * nOut + coef.d - ms) / ms);
-  return {
-    ...coef,
-    rmsRelative: Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length),
-    maxRelative: Math.max(...errors),
-  };
+  return { ...coef, ...relativeError(samples.map(([nIn, nOut, ms]) => [coef.a * nIn * nOut + coef.b * nIn + coef.c * nOut + coef.d, ms])) };
 }

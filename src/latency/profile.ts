@@ -7,7 +7,7 @@ import * as E from '../engine/index.js';
 import * as nn from '../nn/index.js';
 import type { Module } from '../nn/index.js';
 import { calibrate } from './calibrate.js';
-import { fitLayer } from './fit.js';
+import { fitLayer, relativeError } from './fit.js';
 import { latencyRunner, type LatencyRunner } from './runners.js';
 import { gridWidths, layerSpecs, unitAt, type LayerSpec } from './units.js';
 
@@ -76,12 +76,13 @@ export async function profileLatency(model: Module, inputShape: readonly number[
     layers[spec.layer.module] = await profileLayer(model, spec, runner, options.batch, overheads);
   }
   const fitted = specs.reduce((sum, s) => sum + layerMs(layers[s.layer.module] as ProfiledLayer, s.inWidth, s.outWidth), 0);
-  const errors = Object.values(layers).flatMap((l) => l.samples.map(([nIn, nOut, ms]) => Math.abs(layerMs(l, nIn, nOut) - ms) / ms));
+  const fit = relativeError(Object.values(layers).flatMap((l) => l.samples.map(([nIn, nOut, ms]): [number, number] => [layerMs(l, nIn, nOut), ms])));
   options.progress?.('calibration on the whole network');
   const calibration = options.build === undefined ? undefined : await calibrate(options.build, inputShape, layers, { model, ms: denseMs }, (m) => runner.time(m, inputShape, options.batch, NETWORK_RUNS));
   // A scale that is not positive would make pruning cost time: keep the plain fit then.
-  const scale = calibration !== undefined && calibration.scale > 0 ? calibration.scale : 1;
-  const perLayer = scale === 1 ? 0 : (calibration?.perLayerMs ?? 0);
+  const usable = calibration !== undefined && calibration.scale > 0 ? calibration : undefined;
+  const scale = usable?.scale ?? 1;
+  const perLayer = usable?.perLayerMs ?? 0;
   const scaled = Object.fromEntries(Object.entries(layers).map(([name, l]) => [name, { ...l, a: l.a * scale, b: l.b * scale, c: l.c * scale, d: l.d * scale + perLayer }]));
   return {
     format: 1,
@@ -91,9 +92,9 @@ export async function profileLatency(model: Module, inputShape: readonly number[
     inputShape: [...inputShape],
     threads: E.getNumThreads(),
     denseMs,
-    remainderMs: scale === 1 || calibration === undefined ? denseMs - fitted : calibration.remainderMs,
+    remainderMs: usable?.remainderMs ?? denseMs - fitted,
     layers: scaled,
-    fit: { rmsRelative: Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length), maxRelative: Math.max(...errors) },
+    fit,
     created: new Date().toISOString(),
     ...(calibration === undefined ? {} : { calibration: { scale: calibration.scale, perLayerMs: calibration.perLayerMs, points: calibration.points, rmsRelative: calibration.rmsRelative, maxRelative: calibration.maxRelative } }),
   };

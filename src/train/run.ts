@@ -14,7 +14,6 @@ import { ProgressBar } from './callbacks/progress-bar.js';
 import { saveCheckpoint, type RunPosition } from './checkpoint.js';
 import { checkedConfig, type TrainConfig } from './config.js';
 import type { EvalMetrics } from './metrics.js';
-import { readLatencyProfile } from './latency-profile.js';
 import type { MethodContext, MethodKind, MethodOutcome, TrainingMethod, WorkerRole } from './method.js';
 import { methodFor } from './methods/index.js';
 import { restoreRun, type Restored } from './restore.js';
@@ -102,8 +101,6 @@ async function train(given: TrainConfig | null, outDir: string, options: TrainRu
   const config = runConfig(out, given, resumeAsked, writes);
   // Data and model are built before anything is written, so a corrupt dataset or a bad setting
   // leaves no half-made run directory behind.
-  // A latency profile is read now too (the run keeps it in its checkpoint), for the same reason.
-  if (!resume && config.cat?.latencyProfile != null) readLatencyProfile(config.cat.latencyProfile);
   const parts = buildRun(config, options.datasets, options.network?.module, options.worker?.shard);
   const kind: MethodKind<unknown> = methodFor(config);
   let method: TrainingMethod | null = null;
