@@ -5,6 +5,8 @@ export type Split = 'train' | 'test';
 
 /** A labelled image set held in memory as one HWC uint8 array: image i is images[i*H*W*C, (i+1)*H*W*C). */
 export interface ImageDataset {
+  /** Absent on image sets built before sequences existed; 'image' otherwise. */
+  kind?: 'image';
   /** 'mnist', 'fashion-mnist', 'cifar10', 'cifar100' or 'folder'; selects the normalisation constants. */
   name: string;
   /** count * height * width * channels bytes, HWC per image. Loaders allocate it on a SharedArrayBuffer. */
@@ -17,6 +19,42 @@ export interface ImageDataset {
   channels: number;
   numClasses: number;
   classNames?: readonly string[];
+}
+
+/** Per-channel statistics of a sequence set's training split, already applied to its values. */
+export interface SequenceNormalization {
+  mean: readonly number[];
+  std: readonly number[];
+}
+
+/**
+ * A labelled set of equal-length float32 signals held in memory: sample i is
+ * values[i*C*L, (i+1)*C*L), channel-major ([C, L] per sample, as a Conv1d reads it).
+ */
+export interface SequenceDataset {
+  kind: 'sequence';
+  /** The spec it came from, e.g. 'ucr:/data/UCR/FordA'. */
+  name: string;
+  /** count * channels * length floats, normalised with `normalization`, on a SharedArrayBuffer. */
+  values: Float32Array;
+  labels: Uint8Array | Uint16Array;
+  count: number;
+  channels: number;
+  length: number;
+  numClasses: number;
+  /** Label text as the files spell it, by class index. */
+  classNames?: readonly string[];
+  normalization: SequenceNormalization;
+}
+
+/** Any dataset a run trains on: uint8 HWC images or float32 [C, L] sequences. */
+export type Dataset = ImageDataset | SequenceDataset;
+
+export const isSequenceDataset = (dataset: Dataset): dataset is SequenceDataset => dataset.kind === 'sequence';
+
+/** The model input of one sample, without the batch dim: [C, H, W] for images, [C, L] for sequences. */
+export function sampleShape(dataset: Dataset): number[] {
+  return isSequenceDataset(dataset) ? [dataset.channels, dataset.length] : [dataset.channels, dataset.height, dataset.width];
 }
 
 /** A byte array on a SharedArrayBuffer, so DataLoader workers can read it without a copy. */

@@ -1,5 +1,8 @@
 // The data layer: datasets, specs, augmentation, batching and the worker-backed DataLoader.
-export { checkDataset, firstImages, sharedBytes, sharedLabels, type ImageDataset, type Split } from './dataset.js';
+export {
+  checkDataset, firstImages, sharedBytes, sharedLabels, sampleShape, isSequenceDataset,
+  type ImageDataset, type SequenceDataset, type SequenceNormalization, type Dataset, type Split,
+} from './dataset.js';
 export { readIdx, type IdxArray } from './idx.js';
 export { loadIdxDataset, loadMnist, loadFashionMnist, defaultMnistDir, defaultFashionMnistDir, FASHION_MNIST_CLASSES } from './mnist.js';
 export { loadCifar10, loadCifar100, CIFAR10_CLASSES, type Cifar100Options } from './cifar.js';

@@ -6,6 +6,8 @@ export interface ModelOptions {
   numClasses?: number;
   /** Channels of the input image (default: the dataset's, 1 for MNIST, 3 otherwise). */
   inChannels?: number;
+  /** Time steps of an input sequence, for the 1-d models (default: the model's); image models ignore it. */
+  inputLength?: number;
 }
 
 export function checkCount(model: string, name: string, value: number): number {
