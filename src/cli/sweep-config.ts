@@ -1,7 +1,6 @@
 // The training config of one sweep point, built the way `catrain train` builds it from the same
 // flags, so the pilot and the full-scale command it prints train alike (apart from epochs and subset).
-import path from 'node:path';
-import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../data/index.js';
+import { DATASET_SPEC_FORMS, formatDatasetSpec, parseDatasetSpec } from '../data/index.js';
 import { isModelName, modelNames } from '../models/index.js';
 import type { SweepSetting } from '../sweep/index.js';
 import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../train/index.js';
@@ -29,7 +28,7 @@ export interface SweepTrainOptions {
 export function recordedDataSpec(text: string): string {
   try {
     const spec = parseDatasetSpec(text);
-    return spec.dir === undefined ? spec.kind : `${spec.kind}:${path.resolve(spec.dir)}`;
+    return formatDatasetSpec(spec);
   } catch (error) {
     throw badArgument((error as Error).message, `dataset specs: ${DATASET_SPEC_FORMS.join(', ')}`);
   }

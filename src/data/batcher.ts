@@ -1,11 +1,22 @@
 // Epoch order and batch assembly as pure functions of (seed, epoch, batch index). The DataLoader runs
 // this in worker threads or in-thread; both give the same bytes, since nothing depends on timing.
-import type { ImageDataset } from './dataset.js';
+import type { ImageDataset, SequenceDataset } from './dataset.js';
 import { drawAugment, normalizationTable, transformImage, type AugmentOptions, type Layout, type Normalization } from './augment.js';
 import { hashSeed, Rng, STREAM } from './rng.js';
+import { drawSignalAugment, transformSignal, type SignalAugmentOptions } from './signal-augment.js';
 
-/** The arrays and sizes a batch is made from (what a worker receives of an ImageDataset). */
-export type DatasetArrays = Pick<ImageDataset, 'images' | 'labels' | 'count' | 'height' | 'width' | 'channels'>;
+/** The arrays and sizes an image batch is made from (what a worker receives of an ImageDataset). */
+export type ImageArrays = Pick<ImageDataset, 'kind' | 'images' | 'labels' | 'count' | 'height' | 'width' | 'channels'>;
+
+/** The arrays and sizes a sequence batch is made from. */
+export type SequenceArrays = Pick<SequenceDataset, 'kind' | 'values' | 'labels' | 'count' | 'channels' | 'length'>;
+
+export type DatasetArrays = ImageArrays | SequenceArrays;
+
+const isSequenceArrays = (data: DatasetArrays): data is SequenceArrays => data.kind === 'sequence';
+
+/** The memory order of a batch: an image layout, or 'ncl' for sequences ([N, C, L], the only one). */
+export type BatchLayout = Layout | 'ncl';
 
 /** Resolved settings: every field is explicit, so they can be posted to a worker as they are. */
 export interface BatchSettings {
@@ -13,9 +24,13 @@ export interface BatchSettings {
   shuffle: boolean;
   dropLast: boolean;
   seed: number;
-  /** null: no crop or flip (evaluation). */
+  /** Images: null, no crop or flip (evaluation). */
   augment: AugmentOptions | null;
+  /** Sequences: null, no signal augmentation (evaluation, or every option off). */
+  signalAugment: SignalAugmentOptions | null;
+  /** Images: the pixel normalisation. Sequences are normalised when loaded, and ignore it. */
   normalization: Normalization;
+  /** Images only; sequence batches are always [N, C, L]. */
   layout: Layout;
   /**
    * Data-parallel training: this process makes only its part `index` of `count` of every batch (the
@@ -35,18 +50,22 @@ export function shardRange(size: number, shard: Shard | null): { from: number; t
   return { from: Math.floor((shard.index * size) / shard.count), to: Math.floor(((shard.index + 1) * size) / shard.count) };
 }
 
-/** One prepared batch: float32 images and int64 labels, ready for `E.tensor(batch.images, { shape: batch.shape })`. */
+/**
+ * One prepared batch: float32 samples and int64 labels, ready for `E.tensor(batch.images, { shape: batch.shape })`.
+ * `images` keeps its name for sequences too (it then holds the signals): it is what every trainer,
+ * test and benchmark reads, and a rename would buy nothing but churn.
+ */
 export interface Batch {
   epoch: number;
   /** Position within the epoch, 0-based. */
   index: number;
-  /** Images in this batch (the last one may be short unless dropLast); with a shard, in this part of it. */
+  /** Samples in this batch (the last one may be short unless dropLast); with a shard, in this part of it. */
   size: number;
-  /** Images in the whole batch, over every shard. */
+  /** Samples in the whole batch, over every shard. */
   batchSize: number;
-  /** [size, C, H, W] for 'nchw', [size, H, W, C] for 'nhwc'. */
-  shape: [number, number, number, number];
-  layout: Layout;
+  /** [size, C, H, W] for 'nchw', [size, H, W, C] for 'nhwc', [size, C, L] for 'ncl'. */
+  shape: [number, number, number, number] | [number, number, number];
+  layout: BatchLayout;
   images: Float32Array;
   labels: BigInt64Array;
 }
@@ -73,12 +92,13 @@ export function epochOrder(count: number, seed: number, epoch: number, shuffle: 
 /** Makes batches of one dataset; keeps the last epoch's order so consecutive batches share it. */
 export class BatchMaker {
   readonly batchesPerEpoch: number;
-  private readonly table: Float32Array;
+  /** The pixel lookup table of image data; null for sequences. */
+  private readonly table: Float32Array | null;
   private cached: { epoch: number; order: Uint32Array } | null = null;
 
   constructor(readonly data: DatasetArrays, readonly settings: BatchSettings) {
     this.batchesPerEpoch = batchesPerEpoch(data.count, settings.batchSize, settings.dropLast);
-    this.table = normalizationTable(settings.normalization, data.channels);
+    this.table = isSequenceArrays(data) ? null : normalizationTable(settings.normalization, data.channels);
   }
 
   order(epoch: number): Uint32Array {
@@ -95,28 +115,56 @@ export class BatchMaker {
     if (!Number.isInteger(index) || index < 0 || index >= this.batchesPerEpoch) {
       throw new RangeError(`batch ${index} is out of range: an epoch has ${this.batchesPerEpoch} batches (0..${this.batchesPerEpoch - 1})`);
     }
-    const { batchSize, augment, layout, seed } = this.settings;
-    const { images, labels, count, height, width, channels } = this.data;
+    const { batchSize } = this.settings;
     const start = index * batchSize;
-    const whole = Math.min(batchSize, count - start);
+    const whole = Math.min(batchSize, this.data.count - start);
     const order = this.order(epoch).subarray(start, start + whole);
     const { from, to } = shardRange(whole, this.settings.shard);
     const size = to - from;
+    const labels = new BigInt64Array(size);
+    for (let i = from; i < to; i++) labels[i - from] = BigInt(this.data.labels[order[i] as number] as number);
+    const samples = isSequenceArrays(this.data) ? this.sequences(this.data, epoch, index, order, from, to) : this.images(this.data, epoch, index, order, from, to);
+    return { epoch, index, size, batchSize: whole, ...samples, labels };
+  }
+
+  private images(data: ImageArrays, epoch: number, index: number, order: Uint32Array, from: number, to: number): Pick<Batch, 'shape' | 'layout' | 'images'> {
+    const { augment, layout, seed } = this.settings;
+    const { images, height, width, channels } = data;
+    const size = to - from;
     const imageBytes = height * width * channels;
     const out = new Float32Array(size * imageBytes);
-    const outLabels = new BigInt64Array(size);
     const rng = new Rng(hashSeed(seed, STREAM.augment, epoch, index));
     const geometry = { height, width, channels };
+    const table = this.table as Float32Array;
     // Every image of the batch draws its augmentation, in order, so a shard's images get the draws
     // they get in an unsharded run.
     for (let i = 0; i < to; i++) {
       const draw = drawAugment(rng, augment);
       if (i < from) continue;
-      const item = order[i] as number;
-      transformImage(images, item * imageBytes, geometry, draw, this.table, out, i - from, layout);
-      outLabels[i - from] = BigInt(labels[item] as number);
+      transformImage(images, (order[i] as number) * imageBytes, geometry, draw, table, out, i - from, layout);
     }
     const shape: Batch['shape'] = layout === 'nchw' ? [size, channels, height, width] : [size, height, width, channels];
-    return { epoch, index, size, batchSize: whole, shape, layout, images: out, labels: outLabels };
+    return { shape, layout, images: out };
+  }
+
+  /** Each sample draws from its own stream, keyed by its place in the whole batch, so shards agree without drawing for one another. */
+  private sequences(data: SequenceArrays, epoch: number, index: number, order: Uint32Array, from: number, to: number): Pick<Batch, 'shape' | 'layout' | 'images'> {
+    const { signalAugment, seed } = this.settings;
+    const { values, channels, length } = data;
+    const size = to - from;
+    const sampleFloats = channels * length;
+    const out = new Float32Array(size * sampleFloats);
+    const geometry = { channels, length };
+    for (let i = from; i < to; i++) {
+      const offset = (order[i] as number) * sampleFloats;
+      if (signalAugment === null) {
+        out.set(values.subarray(offset, offset + sampleFloats), (i - from) * sampleFloats);
+        continue;
+      }
+      const rng = new Rng(hashSeed(seed, STREAM.signal, epoch, index, i));
+      const draw = drawSignalAugment(rng, signalAugment, channels, length);
+      transformSignal(values, offset, geometry, draw, signalAugment.jitter, rng, out, i - from);
+    }
+    return { shape: [size, channels, length], layout: 'ncl', images: out };
   }
 }

@@ -1,27 +1,33 @@
 // DataLoader: batches made ahead in worker threads while the caller trains, delivered in order.
 //
-// The dataset's bytes live on a SharedArrayBuffer that every worker reads in place; each batch comes
-// back as transferred (not copied) Float32Array images and BigInt64Array labels. Workers run pure JS,
+// The dataset's arrays (uint8 images or float32 sequences) live on a SharedArrayBuffer that every
+// worker reads in place; each batch comes back as transferred (not copied) Float32Array samples and
+// BigInt64Array labels. Workers run pure JS,
 // never the engine, so the engine's threads are not contended by a second libtorch. Batch b of epoch
 // e is a pure function of (seed, e, b) (see batcher.ts), so the stream is the same with 0, 1 or n
 // workers, and a run resumed with `startBatch` sees exactly the batches it would have seen.
 //
 // To a tensor: E.tensor(batch.images, { shape: batch.shape }). With layout 'nhwc' that tensor is
 // [N, H, W, C]; `.permute([0, 3, 1, 2])` is a view of it that is logically NCHW with channels-last
-// strides (isContiguous('channels_last') is true), so convolutions take it without a copy.
+// strides (isContiguous('channels_last') is true), so convolutions take it without a copy. Sequence
+// batches are always [N, C, L]: there is no channels-last order for them, and asking for 'nhwc' is an
+// error rather than a silent no-op.
 import { Worker } from 'node:worker_threads';
 import { normalizationFor, STANDARD_AUGMENT, type AugmentOptions, type Layout, type Normalization } from './augment.js';
 import { BatchMaker, type Batch, type BatchSettings, type DatasetArrays, type Shard } from './batcher.js';
-import type { ImageDataset } from './dataset.js';
+import { isSequenceDataset, type Dataset } from './dataset.js';
+import { isSignalAugmentOff, signalAugmentProblems, type SignalAugmentOptions } from './signal-augment.js';
 import type { WorkerInit, WorkerReply, WorkerTask } from './loader-worker.js';
 
 export interface DataLoaderOptions {
   batchSize: number;
   /** Visit images in a new seeded order each epoch (default false: dataset order, for evaluation). */
   shuffle?: boolean;
-  /** true: pad-4 random crop + horizontal flip (STANDARD_AUGMENT); false (default): none. */
+  /** Images: true, pad-4 random crop + horizontal flip (STANDARD_AUGMENT); false (default): none. Sequences: false only. */
   augment?: boolean | AugmentOptions;
-  /** true (default): the dataset's constants from NORMALIZATION; false: pixel/255 only. */
+  /** Sequences: jitter, scaling, time shift and window crop (default: none). Images: not allowed. */
+  signalAugment?: SignalAugmentOptions;
+  /** Images: true (default), the dataset's constants from NORMALIZATION; false, pixel/255 only. Sequences (normalised when loaded): true only. */
   normalize?: boolean | Normalization;
   /** Seed of the shuffle and the augmentation draws (default 0); a non-negative integer. */
   seed?: number;
@@ -31,7 +37,7 @@ export interface DataLoaderOptions {
   workers?: number;
   /** Batches requested ahead of the one being consumed (default 4). */
   prefetch?: number;
-  /** 'nchw' (default) or 'nhwc' (channels last, see the note at the top of this file). */
+  /** Images: 'nchw' (default) or 'nhwc' (channels last, see the note at the top of this file). Sequences: 'nchw' only, meaning [N, C, L]. */
   layout?: Layout;
   /** Data-parallel training: make only this part of every batch (default: all of it). */
   shard?: Shard;
@@ -47,13 +53,29 @@ function checkInteger(option: string, value: number, min: number): number {
   return value;
 }
 
-function resolveSettings(dataset: ImageDataset, options: DataLoaderOptions): BatchSettings {
-  const augment = options.augment === true ? { ...STANDARD_AUGMENT } : options.augment === false || options.augment === undefined ? null : { ...options.augment };
-  if (augment !== null) checkInteger('augment.padding', augment.padding, 0);
-  const normalization = options.normalize === false
+function resolveSettings(dataset: Dataset, options: DataLoaderOptions): BatchSettings {
+  const image = isSequenceDataset(dataset) ? null : dataset;
+  const augment: AugmentOptions | null = options.augment === true ? { ...STANDARD_AUGMENT } : options.augment === false || options.augment === undefined ? null : { ...options.augment };
+  if (augment !== null) {
+    if (image === null) throw new RangeError(`DataLoader: augment (crop and flip) is for images, but ${dataset.name} holds sequences; pass signalAugment instead`);
+    checkInteger('augment.padding', augment.padding, 0);
+  }
+  let signalAugment: SignalAugmentOptions | null = options.signalAugment === undefined ? null : { ...options.signalAugment };
+  if (signalAugment !== null) {
+    if (isSequenceDataset(dataset)) {
+      const problems = signalAugmentProblems(signalAugment, dataset.length);
+      if (problems.length > 0) throw new RangeError(`DataLoader: ${problems.join('; ')}`);
+    } else throw new RangeError(`DataLoader: signalAugment is for sequences, but ${dataset.name} holds images; pass augment instead`);
+    if (isSignalAugmentOff(signalAugment)) signalAugment = null;
+  }
+  if (image === null && options.normalize !== undefined && options.normalize !== true) {
+    throw new RangeError(`DataLoader: ${dataset.name} holds sequences, which are normalised when loaded (see normalizeWith); normalize must be true or left out`);
+  }
+  const normalization = image === null || options.normalize === false
     ? normalizationFor('', dataset.channels)
-    : options.normalize === true || options.normalize === undefined ? normalizationFor(dataset.name, dataset.channels) : options.normalize;
+    : options.normalize === true || options.normalize === undefined ? normalizationFor(image.name, image.channels) : options.normalize;
   const layout = options.layout ?? 'nchw';
+  if (image === null && layout !== 'nchw') throw new RangeError(`DataLoader: layout '${String(layout)}' is an image layout; ${dataset.name} holds sequences, whose batches are always [N, C, L] (leave layout out)`);
   const shard = options.shard ?? null;
   if (shard !== null) {
     checkInteger('shard.count', shard.count, 1);
@@ -67,6 +89,7 @@ function resolveSettings(dataset: ImageDataset, options: DataLoaderOptions): Bat
     dropLast: options.dropLast ?? false,
     seed: checkInteger('seed', options.seed ?? 0, 0),
     augment,
+    signalAugment,
     normalization,
     layout,
     shard: shard === null ? null : { index: shard.index, count: shard.count },
@@ -75,13 +98,26 @@ function resolveSettings(dataset: ImageDataset, options: DataLoaderOptions): Bat
 
 /** The same view on a SharedArrayBuffer: copied once if it is not there already. */
 function shared(array: Uint8Array): Uint8Array;
+function shared(array: Float32Array): Float32Array;
 function shared(array: Uint8Array | Uint16Array): Uint8Array | Uint16Array;
-function shared(array: Uint8Array | Uint16Array): Uint8Array | Uint16Array {
+function shared(array: Uint8Array | Uint16Array | Float32Array): Uint8Array | Uint16Array | Float32Array {
   if (array.buffer instanceof SharedArrayBuffer) return array;
   // Not array.constructor: a Buffer's constructor is deprecated (DEP0005).
-  const copy = array instanceof Uint16Array ? new Uint16Array(new SharedArrayBuffer(array.byteLength)) : new Uint8Array(new SharedArrayBuffer(array.byteLength));
+  const buffer = new SharedArrayBuffer(array.byteLength);
+  const copy = array instanceof Float32Array ? new Float32Array(buffer) : array instanceof Uint16Array ? new Uint16Array(buffer) : new Uint8Array(buffer);
   copy.set(array);
   return copy;
+}
+
+/** The arrays and sizes the batches are made from, on shared memory when workers will read them. */
+function datasetArrays(dataset: Dataset, forWorkers: boolean): DatasetArrays {
+  const labels = forWorkers ? shared(dataset.labels) : dataset.labels;
+  if (isSequenceDataset(dataset)) {
+    const { count, channels, length } = dataset;
+    return { kind: 'sequence', values: forWorkers ? shared(dataset.values) : dataset.values, labels, count, channels, length };
+  }
+  const { count, height, width, channels } = dataset;
+  return { images: forWorkers ? shared(dataset.images) : dataset.images, labels, count, height, width, channels };
 }
 
 interface Pending {
@@ -187,14 +223,11 @@ export class DataLoader {
   private pool: WorkerPool | null = null;
   private closed = false;
 
-  constructor(readonly dataset: ImageDataset, options: DataLoaderOptions) {
+  constructor(readonly dataset: Dataset, options: DataLoaderOptions) {
     this.settings = resolveSettings(dataset, options);
     this.workers = checkInteger('workers', options.workers ?? 1, 0);
     this.prefetch = checkInteger('prefetch', options.prefetch ?? 4, 1);
-    const { count, height, width, channels } = dataset;
-    this.data = this.workers > 0
-      ? { images: shared(dataset.images), labels: shared(dataset.labels), count, height, width, channels }
-      : { images: dataset.images, labels: dataset.labels, count, height, width, channels };
+    this.data = datasetArrays(dataset, this.workers > 0);
     this.maker = new BatchMaker(this.data, this.settings);
     this.batchesPerEpoch = this.maker.batchesPerEpoch;
   }

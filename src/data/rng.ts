@@ -71,7 +71,26 @@ export class Rng {
   below(n: number): number {
     return Math.floor((this.nextU32() * n) / 0x100000000);
   }
+
+  /** A uniform number in [0, 1), from one 32-bit output. */
+  uniform(): number {
+    return this.nextU32() / 0x100000000;
+  }
+
+  /**
+   * A standard normal number by the Box-Muller transform, from two 32-bit outputs; the first is
+   * shifted into (0, 1] so its logarithm is finite.
+   */
+  normal(): number {
+    const u = (this.nextU32() + 1) / 0x100000000;
+    const v = this.nextU32() / 0x100000000;
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
 }
 
-/** Stream tags for hashSeed, so the shuffle and the augmentation draws never share a stream. */
-export const STREAM = { order: 1, augment: 2 } as const;
+/**
+ * Stream tags for hashSeed, so the shuffle and the augmentation draws never share a stream. Images
+ * draw from one stream per batch; signals from one per sample (`signal`, then the sample's place in
+ * its batch), since a jittered sequence takes as many draws as it has values.
+ */
+export const STREAM = { order: 1, augment: 2, signal: 3 } as const;

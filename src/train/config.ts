@@ -1,11 +1,18 @@
 // The settings of a training run: what `catrain train` accepts and what a run directory records.
 import { catProblems, DEFAULT_CAT, type CatOptions } from '../cat/index.js';
+import { isSeriesSpec, parseDatasetSpec, signalAugmentProblems, windowProblems, type DatasetSpec, type SignalAugmentOptions } from '../data/index.js';
 
 export type ScheduleName = 'cosine' | 'step' | 'constant';
 
-export interface TrainConfig {
+/**
+ * Signal augmentations (sequence data, training only): every one off by default, and an image run
+ * must leave them off. Sigmas are in units of each channel's standard deviation.
+ */
+export type SignalAugmentSettings = SignalAugmentOptions;
+
+export interface TrainConfig extends SignalAugmentSettings {
   model: string;
-  /** Dataset spec: mnist, fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR. */
+  /** Dataset spec: mnist, fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR, ucr:DIR/NAME, uea:DIR/NAME, csv:FILE. */
   data: string;
   epochs: number;
   batchSize: number;
@@ -20,16 +27,21 @@ export interface TrainConfig {
   milestones: number[];
   gamma: number;
   seed: number;
-  /** Pad-4 random crop + flip. */
+  /** Pad-4 random crop + flip: images only; sequence runs ignore it (their augmentations are the signal fields). */
   augment: boolean;
   workers: number;
   device: string;
+  /** Channels-last images; sequence runs ignore it (an [N, C, L] batch has no channels-last order). */
   channelsLast: boolean;
   evalBatchSize: number;
   /** Side of the square images an image-folder dataset is resized to. */
   imageSize: number;
-  /** Train on the first N training images only (a quick pilot); null: all of them. */
+  /** Train on the first N training samples only (a quick pilot); null: all of them. */
   trainSubset: number | null;
+  /** csv: sensor logs: time steps per window (one sample); null for other data. */
+  window: number | null;
+  /** csv: sensor logs: steps between the starts of consecutive windows; null: the loader's default. */
+  stride: number | null;
   /**
    * Data-parallel runs: BatchNorm takes its batch statistics over the whole global batch instead of
    * each worker's part (PyTorch's SyncBatchNorm). One process trains alike either way.
@@ -64,6 +76,12 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   evalBatchSize: 500,
   imageSize: 224,
   trainSubset: null,
+  window: null,
+  stride: null,
+  jitter: 0,
+  scaling: 0,
+  timeShift: 0,
+  windowCrop: 1,
   syncBn: false,
   gateDraws: 'shared',
   cat: null,
@@ -99,6 +117,45 @@ export function configProblems(config: TrainConfig): string[] {
   if (config.schedule === 'step' && config.milestones.length === 0) problems.push('--schedule step needs --milestones, e.g. --milestones 8,12');
   if (config.gateDraws !== 'shared' && config.gateDraws !== 'per-worker') problems.push(`gateDraws (--gate-draws) must be 'shared' or 'per-worker', got ${JSON.stringify(config.gateDraws)}`);
   if (typeof config.syncBn !== 'boolean') problems.push(`syncBn (--sync-bn) must be true or false, got ${JSON.stringify(config.syncBn)}`);
+  problems.push(...signalAugmentProblems(config));
+  const spec = knownSpec(config.data);
+  if (spec !== null) {
+    problems.push(...windowProblems(spec, { ...(config.window === null ? {} : { window: config.window }), ...(config.stride === null ? {} : { stride: config.stride }) }));
+    if (!isSeriesSpec(spec)) problems.push(...signalOptionsOnImages(config, spec.kind));
+  } else {
+    for (const [flag, value] of [['--window', config.window], ['--stride', config.stride]] as const) {
+      if (value !== null && (!Number.isSafeInteger(value) || value < 1)) problems.push(`${flag} must be a positive whole number of time steps, got ${value}`);
+    }
+  }
   if (config.cat !== null) problems.push(...catProblems(config.cat, config.epochs));
   return problems;
+}
+
+/** The spec of config.data; null for a name the spec parser does not know (an embedder's in-memory data). */
+function knownSpec(data: string): DatasetSpec | null {
+  try {
+    return parseDatasetSpec(data);
+  } catch {
+    return null;
+  }
+}
+
+/** The signal augmentations an image run was given (they only make sense on sequences). */
+export function signalOptionsOnImages(config: SignalAugmentSettings, dataName: string): string[] {
+  const given = [
+    config.jitter !== 0 ? '--jitter' : null,
+    config.scaling !== 0 ? '--scaling' : null,
+    config.timeShift !== 0 ? '--time-shift' : null,
+    config.windowCrop !== 1 ? '--window-crop' : null,
+  ].filter((flag) => flag !== null);
+  return given.length === 0 ? [] : [`${given.join(', ')} augment sequences, but ${dataName} holds images (use --augment for crop and flip)`];
+}
+
+/** The signal fields of a config, as the DataLoader takes them. */
+export const signalAugmentOf = (config: SignalAugmentSettings): SignalAugmentOptions => ({ jitter: config.jitter, scaling: config.scaling, timeShift: config.timeShift, windowCrop: config.windowCrop });
+
+/** Whether `catrain train` augments this data when neither --augment nor --no-augment is given: CIFAR and folders. */
+export function augmentsByDefault(data: string): boolean {
+  const kind = knownSpec(data)?.kind;
+  return !(kind === 'mnist' || kind === 'fashion-mnist' || kind === 'ucr' || kind === 'uea' || kind === 'csv');
 }

@@ -1,5 +1,5 @@
-// A run directory: config.json, log.jsonl, checkpoint.safetensors, model.safetensors,
-// architecture.json, summary.json.
+// A run directory: config.json (and, for sequence data, data.json), log.jsonl, checkpoint.safetensors,
+// model.safetensors, architecture.json, summary.json.
 // Files are written whole (temporary file, then rename), so an interrupted run never leaves one torn.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -14,9 +14,10 @@ export const RUN_FILES = {
   model: 'model.safetensors',
   summary: 'summary.json',
   architecture: 'architecture.json',
+  data: 'data.json',
 } as const;
 
-type JsonFile = 'config' | 'summary' | 'architecture';
+type JsonFile = 'config' | 'summary' | 'architecture' | 'data';
 
 /** Names of the temporary files that whole-file writes go through (`NAME.tmp-PID[-RANDOM]`). */
 const TEMPORARY = /\.tmp-\d+(-[0-9a-f]+)?$/;
@@ -37,6 +38,10 @@ export class RunDirectory {
     return existsSync(this.file('checkpoint'));
   }
 
+  has(name: keyof typeof RUN_FILES): boolean {
+    return existsSync(this.file(name));
+  }
+
   /**
    * A run that failed before its first checkpoint was written: its config.json, perhaps a log line
    * of an epoch whose checkpoint never landed, nothing to resume from. It can be started again, by
@@ -44,7 +49,7 @@ export class RunDirectory {
    */
   get isUnstarted(): boolean {
     if (!existsSync(this.dir) || this.hasCheckpoint || !existsSync(this.file('config'))) return false;
-    const known = new Set<string>([RUN_FILES.config, RUN_FILES.log]);
+    const known = new Set<string>([RUN_FILES.config, RUN_FILES.data, RUN_FILES.log]);
     return readdirSync(this.dir).every((entry) => known.has(entry) || TEMPORARY.test(entry));
   }
 

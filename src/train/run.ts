@@ -4,7 +4,7 @@
 // method's saved state describes.
 import type { LatencyProfile } from '../cat/index.js';
 import * as E from '../engine/index.js';
-import type { ImageDataset } from '../data/index.js';
+import { sampleShape, type Dataset } from '../data/index.js';
 import type { Module } from '../nn/index.js';
 import type { Callback } from './callback.js';
 import { Checkpointer } from './callbacks/checkpointer.js';
@@ -17,6 +17,7 @@ import type { EvalMetrics } from './metrics.js';
 import type { MethodContext, MethodKind, MethodOutcome, TrainingMethod, WorkerRole } from './method.js';
 import { methodFor } from './methods/index.js';
 import { restoreRun, type Restored } from './restore.js';
+import { describeRunData, readRunData } from './run-data.js';
 import { RunDirectory, RunDirectoryError } from './run-dir.js';
 import { buildRun, parameterNames, type RunParts } from './setup.js';
 import { throughputOf, writeSummary, type LatencyCheck } from './summary.js';
@@ -25,7 +26,7 @@ import { Trainer, type TrainerOptions } from './trainer.js';
 /** A network the caller built (instead of a model name): the run takes ownership and disposes it. */
 export interface NetworkSpec {
   module: Module;
-  /** One example without the batch dim, e.g. [1, 28, 28]. */
+  /** One example without the batch dim, e.g. [1, 28, 28], or [C, L] for sequences (default: the data's). */
   inputShape: readonly number[];
 }
 
@@ -38,8 +39,8 @@ export interface TrainRunOptions {
   callbacks?: Callback[];
   /** Called once the trainer exists, e.g. to wire Ctrl-C to trainer.run.stopTraining. */
   onTrainer?: (trainer: Trainer, method: TrainingMethod) => void;
-  /** In-memory datasets to use instead of loading config.data. */
-  datasets?: { train: ImageDataset; test: ImageDataset };
+  /** In-memory datasets (images or sequences) to use instead of loading config.data. */
+  datasets?: { train: Dataset; test: Dataset };
   /** Train this network instead of building config.model (pass a fresh dense one again to resume). */
   network?: NetworkSpec;
   /** Builds the trainer, e.g. a Trainer subclass with its own trainStep; the default is Trainer. */
@@ -101,12 +102,14 @@ async function train(given: TrainConfig | null, outDir: string, options: TrainRu
   const config = runConfig(out, given, resumeAsked, writes);
   // Data and model are built before anything is written, so a corrupt dataset or a bad setting
   // leaves no half-made run directory behind.
-  const parts = buildRun(config, options.datasets, options.network?.module, options.worker?.shard);
+  // A resumed sequence run re-applies the statistics it was normalised with (data.json).
+  const normalization = resume ? readRunData(out)?.normalization : undefined;
+  const parts = buildRun(config, { datasets: options.datasets, network: options.network?.module, shard: options.worker?.shard, normalization });
   const kind: MethodKind<unknown> = methodFor(config);
   let method: TrainingMethod | null = null;
   const started = performance.now();
   try {
-    const inputShape = options.network?.inputShape ?? [parts.dataset.train.channels, parts.dataset.train.height, parts.dataset.train.width];
+    const inputShape = options.network?.inputShape ?? sampleShape(parts.dataset.train);
     const restored = resume ? restoreRun(parts, out, inputShape, kind, writes) : undefined;
     const context = methodContext(parts, inputShape);
     method = kind.create(context, restored?.state);
@@ -115,6 +118,8 @@ async function train(given: TrainConfig | null, outDir: string, options: TrainRu
     if (!resume && writes) {
       out.createFresh();
       out.writeJson('config', config);
+      const data = describeRunData(parts.dataset.train);
+      if (data !== null) out.writeJson('data', data);
     }
     if (options.worker !== undefined) method = options.worker.wrap(method, context);
     return await trainWith(method, kind, parts, out, options, restored, started, inputShape);

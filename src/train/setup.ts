@@ -1,10 +1,14 @@
 // Builds the pieces of a run from its config: data loaders, model, optimiser with weight-decay groups,
 // and the learning-rate schedule.
 import * as E from '../engine/index.js';
-import { DataLoader, firstImages, loadDataset, type ImageDataset, type Shard } from '../data/index.js';
-import { createModel, defaultInputShape } from '../models/index.js';
+import { DataLoader, firstSamples, isSequenceDataset, loadDatasets, type Dataset, type Layout, type SequenceNormalization, type Shard } from '../data/index.js';
+import { createModel, defaultInputShape, modelNames, type CreateModelOptions } from '../models/index.js';
+// TEMPORARY import path: modelInputKind lives in registry.ts until helper NN's version (exported from
+// src/models/index.ts) is merged.
+import { modelInputKind } from '../models/registry.js';
 import type { Module, Parameter } from '../nn/index.js';
-import type { TrainConfig } from './config.js';
+import { signalAugmentOf, signalOptionsOnImages, type TrainConfig } from './config.js';
+import { withSavedNormalization } from './run-data.js';
 import { cosineSchedule, constantSchedule, stepSchedule, type LrSchedule } from './schedule.js';
 import { Sgd } from './sgd.js';
 
@@ -15,39 +19,78 @@ export interface RunParts {
   schedule: LrSchedule;
   train: DataLoader;
   test: DataLoader;
-  dataset: { train: ImageDataset; test: ImageDataset };
+  dataset: { train: Dataset; test: Dataset };
 }
+
+/** Both splits of a run's data, as its config describes them (the window and stride of a sensor log included). */
+export function loadConfigDatasets(config: TrainConfig): { train: Dataset; test: Dataset } {
+  return loadDatasets(config.data, {
+    imageSize: config.imageSize,
+    ...(config.window === null ? {} : { window: config.window }),
+    ...(config.stride === null ? {} : { stride: config.stride }),
+  });
+}
+
+/** The batch layout for this data: channels-last images if the config asks; sequences are always [N, C, L]. */
+export const layoutFor = (config: Pick<TrainConfig, 'channelsLast'>, dataset: Dataset): Layout =>
+  config.channelsLast && !isSequenceDataset(dataset) ? 'nhwc' : 'nchw';
 
 /**
  * The run's loaders; with a shard (data-parallel training), this worker's part of every batch. A last
  * training batch too short to give every worker an image is left out.
  */
-export function makeLoaders(config: TrainConfig, train: ImageDataset, test: ImageDataset, shard?: Shard): { train: DataLoader; test: DataLoader } {
-  const layout = config.channelsLast ? 'nhwc' : 'nchw';
+export function makeLoaders(config: TrainConfig, train: Dataset, test: Dataset, shard?: Shard): { train: DataLoader; test: DataLoader } {
+  const layout = layoutFor(config, train);
   const short = train.count % config.batchSize;
   const dropLast = shard !== undefined && short > 0 && short < shard.count;
   const parts = shard === undefined ? {} : { shard };
+  // Only the training loader augments; config.augment is the image recipe, the signal fields are the sequences'.
+  const augment = isSequenceDataset(train) ? { signalAugment: signalAugmentOf(config) } : { augment: config.augment };
   return {
-    train: new DataLoader(train, { batchSize: config.batchSize, shuffle: true, augment: config.augment, seed: config.seed, workers: config.workers, layout, dropLast, ...parts }),
+    train: new DataLoader(train, { batchSize: config.batchSize, shuffle: true, ...augment, seed: config.seed, workers: config.workers, layout, dropLast, ...parts }),
     test: new DataLoader(test, { batchSize: config.evalBatchSize, workers: config.workers, layout, ...parts }),
   };
 }
 
-/** Builds the model for a dataset, checking that the model's input fits the images. */
-export function makeModel(config: TrainConfig, dataset: ImageDataset): Module {
-  const expected = defaultInputShape(config.model, { inChannels: dataset.channels });
+/** The zoo or registered models that take this kind of input, for messages. */
+function modelsFor(kind: 'image' | 'sequence'): string {
+  const names = modelNames().filter((name) => modelInputKind(name) === kind);
+  return names.length === 0 ? `none is built in or registered here (register one with a [C, L] input shape)` : names.join(', ');
+}
+
+/** What createModel needs to fit a model to this data: its classes, channels and, for sequences, length. */
+export function modelOptionsFor(dataset: Dataset): CreateModelOptions {
+  const options: CreateModelOptions = { numClasses: dataset.numClasses, inChannels: dataset.channels };
+  if (isSequenceDataset(dataset)) options.inputLength = dataset.length;
+  return options;
+}
+
+/**
+ * Throws unless the model takes this data: a sequence model for sequences, an image model (of the
+ * images' size, for CIFAR- and MNIST-sized models) for images.
+ */
+export function checkModelFitsData(model: string, dataset: Dataset): void {
+  const kind = modelInputKind(model);
+  if (isSequenceDataset(dataset)) {
+    if (kind !== 'sequence') throw new Error(`model '${model}' takes images, but ${dataset.name} holds sequences ([${dataset.channels}, ${dataset.length}]): pick a sequence model (${modelsFor('sequence')})`);
+    return;
+  }
+  if (kind === 'sequence') throw new Error(`model '${model}' takes sequences, but ${dataset.name} holds images: pick an image model (${modelsFor('image')})`);
+  const expected = defaultInputShape(model, { inChannels: dataset.channels });
   const [, h, w] = expected;
   const isImageNetStyle = (h ?? 0) >= 64;
   if (!isImageNetStyle && (h !== dataset.height || w !== dataset.width)) {
     throw new Error(
-      `model '${config.model}' expects ${h}x${w} images but ${dataset.name} has ${dataset.height}x${dataset.width}: ` +
+      `model '${model}' expects ${h}x${w} images but ${dataset.name} has ${dataset.height}x${dataset.width}: ` +
         'pick a model for this dataset (MNIST: lenet300, lenet5; CIFAR: resnet20..110, vgg11, vgg16; folders: resnet18/34/50)',
     );
   }
-  const model = createModel(config.model, { numClasses: dataset.numClasses, inChannels: dataset.channels });
-  if (config.device !== 'cpu') model.to(E.checkDevice(config.device));
-  if (config.channelsLast) model.toMemoryFormat('channels_last');
-  return model;
+}
+
+/** Builds the model for a dataset, checking that the model's input fits the data. */
+export function makeModel(config: TrainConfig, dataset: Dataset): Module {
+  checkModelFitsData(config.model, dataset);
+  return adoptNetwork(config, createModel(config.model, modelOptionsFor(dataset)), dataset);
 }
 
 /** Weight decay on conv and linear weights only: BatchNorm parameters and biases are 1-d. */
@@ -79,28 +122,42 @@ export function parameterNames(model: Module): Map<Parameter, string> {
   return new Map(model.namedParameters().map(([name, p]) => [p, name] as const));
 }
 
-/** Places a caller's network like a zoo model: on the run's device, channels-last if asked. */
-function adoptNetwork(config: TrainConfig, network: Module): Module {
+/** Places a network on the run's device, channels-last if asked and the data are images. */
+function adoptNetwork(config: TrainConfig, network: Module, dataset: Dataset): Module {
   if (config.device !== 'cpu') network.to(E.checkDevice(config.device));
-  if (config.channelsLast) network.toMemoryFormat('channels_last');
+  if (layoutFor(config, dataset) === 'nhwc') network.toMemoryFormat('channels_last');
   return network;
 }
 
-/**
- * Builds a run; `datasets` replaces loading config.data (tests and embedding code pass in-memory
- * data), and `network` replaces building config.model.
- */
-export function buildRun(config: TrainConfig, datasets?: { train: ImageDataset; test: ImageDataset }, network?: Module, shard?: Shard): RunParts {
+/** Where a run's data and network come from, when not from its config alone. */
+export interface RunSources {
+  /** In-memory datasets instead of loading config.data (tests and embedding code). */
+  datasets?: { train: Dataset; test: Dataset } | undefined;
+  /** A network instead of building config.model. */
+  network?: Module | undefined;
+  /** Data-parallel training: this worker's part of every batch. */
+  shard?: Shard | undefined;
+  /** A resumed sequence run: the statistics it was normalised with, re-applied to the data loaded now. */
+  normalization?: SequenceNormalization | undefined;
+}
+
+/** Builds a run from its config and `sources`; nothing is written, so a bad dataset or setting leaves no trace. */
+export function buildRun(config: TrainConfig, sources: RunSources = {}): RunParts {
   E.manualSeed(config.seed);
-  const loadOptions = { imageSize: config.imageSize };
-  const loaded = datasets ?? { train: loadDataset(config.data, 'train', loadOptions), test: loadDataset(config.data, 'test', loadOptions) };
+  let loaded = sources.datasets ?? loadConfigDatasets(config);
+  if (sources.normalization !== undefined) loaded = withSavedNormalization(loaded, sources.normalization);
   const subset = config.trainSubset ?? null;
-  const dataset = subset === null ? loaded : { ...loaded, train: firstImages(loaded.train, subset) };
+  const dataset = subset === null ? loaded : { ...loaded, train: firstSamples(loaded.train, subset) };
   for (const [split, set] of [['training', dataset.train], ['test', dataset.test]] as const) {
-    if (set.count === 0) throw new Error(`dataset ${set.name} has no ${split} images: check the data directory (${config.data})`);
+    if (set.count === 0) throw new Error(`dataset ${set.name} has no ${split} ${isSequenceDataset(set) ? 'sequences' : 'images'}: check the data (${config.data})`);
   }
-  const model = network === undefined ? makeModel(config, dataset.train) : adoptNetwork(config, network);
-  const loaders = makeLoaders(config, dataset.train, dataset.test, shard);
+  if (isSequenceDataset(dataset.train) !== isSequenceDataset(dataset.test)) throw new Error(`dataset ${config.data}: the training split holds ${isSequenceDataset(dataset.train) ? 'sequences' : 'images'} but the test split does not`);
+  if (!isSequenceDataset(dataset.train)) {
+    const problems = signalOptionsOnImages(config, dataset.train.name);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+  }
+  const model = sources.network === undefined ? makeModel(config, dataset.train) : adoptNetwork(config, sources.network, dataset.train);
+  const loaders = makeLoaders(config, dataset.train, dataset.test, sources.shard);
   return {
     config,
     model,

@@ -9,14 +9,14 @@ import type { LrSchedule } from './schedule.js';
 import type { StepHooks } from './method.js';
 import type { Sgd } from './sgd.js';
 
-/** A batch as the data loader hands it over: host memory, NCHW or NHWC float32 images. */
+/** A batch as the data loader hands it over: host memory, NCHW or NHWC float32 images or [N, C, L] sequences. */
 export interface HostBatch {
   images: Float32Array;
   labels: BigInt64Array;
   size: number;
-  /** [N, C, H, W] for 'nchw', [N, H, W, C] for 'nhwc'. */
-  shape: readonly [number, number, number, number];
-  layout: 'nchw' | 'nhwc';
+  /** [N, C, H, W] for 'nchw', [N, H, W, C] for 'nhwc', [N, C, L] for 'ncl'. */
+  shape: readonly [number, number, number, number] | readonly [number, number, number];
+  layout: 'nchw' | 'nhwc' | 'ncl';
 }
 
 export interface BatchSource {

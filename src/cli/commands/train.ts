@@ -1,14 +1,13 @@
 // `catrain train`: trains a model on a dataset into a run directory, or resumes one. Ctrl-C stops after
 // the current step, writes a checkpoint, and exits 130.
-import path from 'node:path';
 import { Command } from 'commander';
 import * as E from '../../engine/index.js';
-import { DATASET_SPEC_FORMS, parseDatasetSpec } from '../../data/index.js';
+import { DATASET_SPEC_FORMS, formatDatasetSpec, isSeriesSpec, parseDatasetSpec } from '../../data/index.js';
 import { isModelName, modelNames } from '../../models/index.js';
 import type { LatencyProfile } from '../../cat/index.js';
 import { latencyRunner } from '../../latency/index.js';
 import type { Module } from '../../nn/index.js';
-import { configProblems, DEFAULT_CONFIG, LATENCY_RUNS, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
+import { augmentsByDefault, configProblems, DEFAULT_CONFIG, LATENCY_RUNS, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
 import { architectureTable } from '../../report/index.js';
 import { CAT_OPTION_FIELDS, optionRow } from '../../cat/index.js';
 import { addCatOptions, catOptionKey, toCatOptions, type CatCliOptions } from '../cat-options.js';
@@ -17,8 +16,10 @@ import { interruptOnSigint } from '../interrupt.js';
 import { addDistributedOptions, distributedStart, joinWorkers, launchWorkers, noteWorkerCount, workerFailure, type DistributedCliOptions } from '../distributed.js';
 import { nonNegativeInt, numberIn, oneOf, positiveInt } from '../options.js';
 
-interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment' | 'cat'>, CatCliOptions, DistributedCliOptions {
+interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment' | 'cat' | 'window' | 'stride'>, CatCliOptions, DistributedCliOptions {
   augment?: boolean;
+  window?: number;
+  stride?: number;
   model?: string;
   data?: string;
   out: string;
@@ -38,25 +39,26 @@ function toConfig(options: TrainOptions, command: Command): TrainConfig {
   if (!isModelName(options.model)) throw badArgument(`unknown model '${options.model}'`, `choose one of: ${modelNames().join(', ')}`);
   let data: string;
   try {
-    const spec = parseDatasetSpec(options.data);
     // Recorded absolute, so `eval` and `--resume` find the data from any working directory.
-    data = spec.dir === undefined ? spec.kind : `${spec.kind}:${path.resolve(spec.dir)}`;
+    data = formatDatasetSpec(parseDatasetSpec(options.data));
   } catch (error) {
     throw badArgument((error as Error).message, `dataset specs: ${DATASET_SPEC_FORMS.join(', ')}`);
+  }
+  if (options.augment === true && isSeriesSpec(parseDatasetSpec(data))) {
+    throw badArgument('--augment is the image crop and flip; it does not apply to time series', 'augment signals with --jitter, --scaling, --time-shift or --window-crop');
   }
   try {
     E.checkDevice(options.device);
   } catch (error) {
     throw badArgument((error as Error).message);
   }
-  const kind = parseDatasetSpec(data).kind;
   const settings = Object.fromEntries(Object.entries(options).filter(([key]) => Object.hasOwn(DEFAULT_CONFIG, key))) as Partial<TrainConfig>;
   const config: TrainConfig = {
     ...DEFAULT_CONFIG,
     ...settings,
     model: options.model,
     data,
-    augment: options.augment ?? !(kind === 'mnist' || kind === 'fashion-mnist'),
+    augment: options.augment ?? augmentsByDefault(data),
     cat: toCatOptions(options, options.epochs, (key) => command.getOptionValueSource(key) === 'cli'),
   };
   const problems = configProblems(config);
@@ -86,8 +88,7 @@ function resumeConflicts(command: Command, options: TrainOptions, saved: TrainCo
     let given: unknown = value;
     if (key === 'dense') savedValue = saved.cat === null;
     else if (key === 'data') {
-      const spec = parseDatasetSpec(String(value));
-      given = spec.dir === undefined ? spec.kind : `${spec.kind}:${path.resolve(spec.dir)}`;
+      given = formatDatasetSpec(parseDatasetSpec(String(value)));
       savedValue = saved.data;
     } else if (CAT_FIELD_OF_KEY.has(key)) {
       const field = CAT_FIELD_OF_KEY.get(key) as keyof NonNullable<TrainConfig['cat']>;
@@ -132,7 +133,13 @@ export function trainCommand(): Command {
     .option('--no-channels-last', 'train in the plain NCHW layout instead of channels-last')
     .option('--eval-batch-size <n>', 'evaluation batch size', positiveInt('--eval-batch-size'), d.evalBatchSize)
     .option('--image-size <n>', 'folder datasets: side the images are resized to', positiveInt('--image-size'), d.imageSize)
-    .option('--train-subset <n>', 'train on the first n training images only (a quick pilot; the test set stays whole)', positiveInt('--train-subset'))
+    .option('--train-subset <n>', 'train on the first n training samples only (a quick pilot; the test set stays whole)', positiveInt('--train-subset'))
+    .option('--window <steps>', 'csv: sensor logs: time steps per window (one sample); required there', positiveInt('--window'))
+    .option('--stride <steps>', 'csv: sensor logs: steps between the starts of consecutive windows', positiveInt('--stride'))
+    .option('--jitter <sigma>', 'time series: add Gaussian noise of this standard deviation (in channel stds) to every training value', numberIn('--jitter', 0, 10), d.jitter)
+    .option('--scaling <sigma>', 'time series: multiply each training channel by a factor drawn from N(1, sigma)', numberIn('--scaling', 0, 10), d.scaling)
+    .option('--time-shift <steps>', 'time series: shift each training sample circularly by up to this many steps either way', nonNegativeInt('--time-shift'), d.timeShift)
+    .option('--window-crop <fraction>', 'time series: crop this fraction of each training sample at random and stretch it back to the full length (1: off)', numberIn('--window-crop', 0, 1, { exclusiveMin: true }), d.windowCrop)
     .option('--sync-bn', "several workers: BatchNorm statistics over the whole global batch, not each worker's part (a collective per BatchNorm layer in forward and backward)", false)
     .option('--gate-draws <mode>', "several workers: 'shared' (one draw of the gates for the whole batch) or 'per-worker' (each worker draws its own)", oneOf('--gate-draws', ['shared', 'per-worker'] as const), d.gateDraws)
     .option('--threads <n>', 'libtorch intra-op threads (default: all cores)', positiveInt('--threads'))
