@@ -2,7 +2,8 @@
 // only the handler at the edge (main.ts) prints and chooses the exit code.
 import { CatStateError } from '../cat/index.js';
 import { SweepError, SweepFileError } from '../sweep/index.js';
-import { NonFiniteLossError, RunDirectoryError } from '../train/index.js';
+import { SeriesFormatError } from '../data/index.js';
+import { ConfigError, NonFiniteLossError, RunDirectoryError } from '../train/index.js';
 
 export type CliErrorCode = 'BAD_ARGUMENT' | 'BAD_DATA' | 'RUN_DIR' | 'DIVERGED' | 'INTERRUPTED' | 'ENVIRONMENT' | 'WORKERS';
 
@@ -39,6 +40,9 @@ export interface DirectoryHints {
 export function asCliError(error: unknown, hints: DirectoryHints = {}): unknown {
   if (error instanceof CliError) return error;
   if (error instanceof NonFiniteLossError) return new CliError('DIVERGED', error.message);
+  // A setting only the data could refuse (a time shift longer than the series) is still a bad argument.
+  if (error instanceof ConfigError) return new CliError('BAD_ARGUMENT', error.message);
+  if (error instanceof SeriesFormatError) return new CliError('BAD_DATA', error.message);
   if (error instanceof RunDirectoryError || error instanceof CatStateError) return new CliError('RUN_DIR', error.message, hints.run);
   if (error instanceof SweepError || error instanceof SweepFileError) return new CliError('RUN_DIR', error.message, hints.sweep);
   return error;

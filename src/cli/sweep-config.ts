@@ -3,7 +3,7 @@
 import { DATASET_SPEC_FORMS, formatDatasetSpec, parseDatasetSpec } from '../data/index.js';
 import { isModelName, modelNames } from '../models/index.js';
 import type { SweepSetting } from '../sweep/index.js';
-import { configProblems, DEFAULT_CONFIG, type TrainConfig } from '../train/index.js';
+import { augmentsByDefault, configProblems, DEFAULT_CONFIG, type TrainConfig } from '../train/index.js';
 import { toCatOptions, type CatCliOptions } from './cat-options.js';
 import { badArgument } from './errors.js';
 
@@ -47,7 +47,6 @@ export function pointConfig(model: string, data: string, options: SweepTrainOpti
     layersOnly: options.layersOnly === true,
     ...(setting.kind === 'strength' ? { strength: setting.value } : setting.kind === 'target-macs' ? { targetMacs: setting.value } : { targetParams: setting.value }),
   };
-  const kind = parseDatasetSpec(data).kind;
   const config: TrainConfig = {
     ...DEFAULT_CONFIG,
     model,
@@ -61,7 +60,7 @@ export function pointConfig(model: string, data: string, options: SweepTrainOpti
     seed: options.seed,
     workers: options.workers,
     device: options.device,
-    augment: options.augment ?? !(kind === 'mnist' || kind === 'fashion-mnist'),
+    augment: options.augment ?? augmentsByDefault(data),
     // Only the setting, the layer preference and the ablations are given; every other CAT option
     // takes the value `catrain train` gives it when unset.
     cat: toCatOptions(given, options.epochs, (key) => key in given),

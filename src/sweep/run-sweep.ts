@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as E from '../engine/index.js';
-import { loadDataset, type ImageDataset } from '../data/index.js';
+import { sampleShape, type Dataset } from '../data/index.js';
 import { countComplexity, createModel } from '../models/index.js';
-import { resumeRun, RunDirectory, type RunSummary, type TrainConfig, type Trainer, trainRun } from '../train/index.js';
+import { loadConfigDatasets, modelOptionsFor, resumeRun, RunDirectory, type RunSummary, type TrainConfig, type Trainer, trainRun } from '../train/index.js';
 import { fullScaleCommand } from './full-command.js';
 import { measureLatency, type LatencyOptions } from './latency.js';
 import { sweepFronts } from './pareto.js';
@@ -27,7 +27,7 @@ export interface SweepOptions {
   /** The pilot's training config for a setting (its trainSubset is set by the sweep). */
   configFor: (setting: SweepSetting) => TrainConfig;
   /** In-memory datasets instead of loading the config's data. */
-  datasets?: { train: ImageDataset; test: ImageDataset };
+  datasets?: { train: Dataset; test: Dataset };
   progress?: boolean;
   latency?: LatencyOptions;
   /** Called with each point's trainer, e.g. to wire Ctrl-C to trainer.run.stopTraining. */
@@ -80,10 +80,10 @@ function continuedSweep(old: SweepFile, fresh: SweepFile, out: string): SweepFil
 const commandFor = (sweep: SweepFile, setting: SweepSetting): string =>
   fullScaleCommand({ model: sweep.model, data: sweep.data, fullEpochs: sweep.full_epochs, trainArgs: sweep.train_args, setting });
 
-function denseSize(config: TrainConfig, train: ImageDataset): { macs: number; params: number } {
-  const model = createModel(config.model, { numClasses: train.numClasses, inChannels: train.channels });
+function denseSize(config: TrainConfig, train: Dataset): { macs: number; params: number } {
+  const model = createModel(config.model, modelOptionsFor(train));
   try {
-    const complexity = E.noGrad(() => countComplexity(model, [train.channels, train.height, train.width]));
+    const complexity = E.noGrad(() => countComplexity(model, sampleShape(train)));
     return { macs: complexity.macs, params: complexity.params };
   } finally {
     model.dispose();
@@ -121,10 +121,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // Checked before the data is loaded, so a wrong --out fails at once.
   const previous = previousSweep(options.out);
   const first = options.configFor(options.settings[0] as SweepSetting);
-  const datasets = options.datasets ?? {
-    train: loadDataset(first.data, 'train', { imageSize: first.imageSize }),
-    test: loadDataset(first.data, 'test', { imageSize: first.imageSize }),
-  };
+  const datasets = options.datasets ?? loadConfigDatasets(first);
   const trainSubset = options.subset >= 1 ? null : Math.max(1, Math.round(options.subset * datasets.train.count));
   const fresh: SweepFile = {
     format: 1,

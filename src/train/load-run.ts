@@ -19,13 +19,12 @@ export interface LoadedRun {
   weights: string;
 }
 
-/** What an unfinished run (no architecture.json) takes from its dataset. */
-export interface DataShape {
-  channels: number;
-  height: number;
-  width: number;
-  numClasses: number;
-}
+/** What an unfinished run (no architecture.json) takes from its dataset: an image set's or a sequence set's sizes. */
+export type DataShape =
+  | { channels: number; height: number; width: number; numClasses: number }
+  | { channels: number; length: number; numClasses: number };
+
+const shapeOf = (data: DataShape): number[] => ('length' in data ? [data.channels, data.length] : [data.channels, data.height, data.width]);
 
 export function loadRunNetwork(dir: string, options: { device?: string; data?: DataShape } = {}): LoadedRun {
   const run = new RunDirectory(dir);
@@ -40,10 +39,13 @@ export function loadRunNetwork(dir: string, options: { device?: string; data?: D
   let model: Module | undefined;
   try {
     const data = options.data;
-    const inputShape = architecture?.input_shape ?? (data === undefined ? undefined : [data.channels, data.height, data.width]);
+    const inputShape = architecture?.input_shape ?? (data === undefined ? undefined : shapeOf(data));
     const numClasses = architecture?.num_classes ?? data?.numClasses;
     const inChannels = architecture?.in_channels ?? data?.channels;
-    model = createModel(config.model, { ...(numClasses === undefined ? {} : { numClasses }), ...(inChannels === undefined ? {} : { inChannels }) });
+    // A sequence model's layers may depend on its input length (a flatten before a linear layer).
+    const sequence = inputShape?.length === 2;
+    const inputLength = sequence ? inputShape[1] : undefined;
+    model = createModel(config.model, { ...(numClasses === undefined ? {} : { numClasses }), ...(inChannels === undefined ? {} : { inChannels }), ...(inputLength === undefined ? {} : { inputLength }) });
     const history = architecture?.history ?? (checkpoint?.method as { cat?: CatState } | undefined)?.cat?.history ?? [];
     if (history.length > 0) {
       if (inputShape === undefined) throw new RunDirectoryError(`${dir} is unfinished and pruned: pass its dataset so its input shape is known`);
@@ -51,7 +53,7 @@ export function loadRunNetwork(dir: string, options: { device?: string; data?: D
     }
     const device = E.checkDevice(options.device ?? config.device);
     if (device !== 'cpu') model.to(device);
-    if (config.channelsLast) model.toMemoryFormat('channels_last');
+    if (config.channelsLast && !sequence) model.toMemoryFormat('channels_last');
     if (checkpoint !== undefined) model.loadStateDict(checkpoint.model);
     else model.load(run.file('model'));
     checkFiniteWeights(model, checkpoint === undefined ? run.file('model') : run.file('checkpoint'));

@@ -1,13 +1,13 @@
 // Builds the pieces of a run from its config: data loaders, model, optimiser with weight-decay groups,
 // and the learning-rate schedule.
 import * as E from '../engine/index.js';
-import { DataLoader, firstSamples, isSequenceDataset, loadDatasets, type Dataset, type Layout, type SequenceNormalization, type Shard } from '../data/index.js';
+import { DataLoader, firstSamples, isSequenceDataset, loadDatasets, signalAugmentProblems, type Dataset, type Layout, type SequenceNormalization, type Shard } from '../data/index.js';
 import { createModel, defaultInputShape, modelNames, type CreateModelOptions } from '../models/index.js';
 // TEMPORARY import path: modelInputKind lives in registry.ts until helper NN's version (exported from
 // src/models/index.ts) is merged.
 import { modelInputKind } from '../models/registry.js';
 import type { Module, Parameter } from '../nn/index.js';
-import { signalAugmentOf, signalOptionsOnImages, type TrainConfig } from './config.js';
+import { ConfigError, signalAugmentOf, signalOptionsOnImages, type TrainConfig } from './config.js';
 import { withSavedNormalization } from './run-data.js';
 import { cosineSchedule, constantSchedule, stepSchedule, type LrSchedule } from './schedule.js';
 import { Sgd } from './sgd.js';
@@ -152,10 +152,9 @@ export function buildRun(config: TrainConfig, sources: RunSources = {}): RunPart
     if (set.count === 0) throw new Error(`dataset ${set.name} has no ${split} ${isSequenceDataset(set) ? 'sequences' : 'images'}: check the data (${config.data})`);
   }
   if (isSequenceDataset(dataset.train) !== isSequenceDataset(dataset.test)) throw new Error(`dataset ${config.data}: the training split holds ${isSequenceDataset(dataset.train) ? 'sequences' : 'images'} but the test split does not`);
-  if (!isSequenceDataset(dataset.train)) {
-    const problems = signalOptionsOnImages(config, dataset.train.name);
-    if (problems.length > 0) throw new Error(problems.join('; '));
-  }
+  // The settings that only the data can check, refused as settings (the CLI's exit code 2), before anything is written.
+  const problems = isSequenceDataset(dataset.train) ? signalAugmentProblems(config, dataset.train.length) : signalOptionsOnImages(config, dataset.train.name);
+  if (problems.length > 0) throw new ConfigError(`invalid training config for ${dataset.train.name}: ${problems.join('; ')}`);
   const model = sources.network === undefined ? makeModel(config, dataset.train) : adoptNetwork(config, sources.network, dataset.train);
   const loaders = makeLoaders(config, dataset.train, dataset.test, sources.shard);
   return {

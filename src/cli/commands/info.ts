@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import * as E from '../../engine/index.js';
 import { countComplexity, createModel, defaultInputShape, isModelName, modelNames } from '../../models/index.js';
 import type { Architecture } from '../../cat/index.js';
-import { RunDirectory, type RunSummary } from '../../train/index.js';
+import { readRunData, RunDirectory, type RunData, type RunSummary } from '../../train/index.js';
 import { architectureTable } from '../../report/index.js';
 import { badArgument, CliError } from '../errors.js';
 
@@ -22,11 +22,18 @@ function runInfo(dir: string, json: boolean): void {
   } catch {
     summary = undefined;
   }
+  let data: RunData | null;
+  try {
+    data = readRunData(run);
+  } catch (error) {
+    throw new CliError('RUN_DIR', (error as Error).message);
+  }
   if (json) {
-    console.log(JSON.stringify({ params: architecture.params, macs: architecture.macs, input: architecture.input_shape, model: architecture.model, baseline: summary?.baseline, groups: architecture.groups, blocks: architecture.blocks }));
+    console.log(JSON.stringify({ params: architecture.params, macs: architecture.macs, input: architecture.input_shape, model: architecture.model, baseline: summary?.baseline, groups: architecture.groups, blocks: architecture.blocks, ...(data === null ? {} : { data }) }));
     return;
   }
   console.log(`${architecture.model} (pruned run ${dir}): ${architecture.params.toLocaleString('en-US')} parameters, ${architecture.macs.toLocaleString('en-US')} MACs for input [${architecture.input_shape.join(', ')}]`);
+  if (data !== null) console.log(`data ${data.name}: ${data.channels} channels x ${data.length} steps, ${data.num_classes} classes; normalised per channel with mean [${data.normalization.mean.map((m) => m.toPrecision(4)).join(', ')}], std [${data.normalization.std.map((v) => v.toPrecision(4)).join(', ')}]`);
   console.log(architectureTable(architecture, summary));
 }
 
