@@ -9,6 +9,9 @@ import { checkModelFitsData } from '../../src/train/setup.js';
 import { ConfigError } from '../../src/train/config.js';
 import { resumeRun, trainRun } from '../../src/train/run.js';
 import { catConfig } from '../helpers/run-config.js';
+import { catrain } from '../helpers/cli.js';
+import { readRunData, withNormalization } from '../../src/train/run-data.js';
+import { RunDirectory } from '../../src/train/run-dir.js';
 import { syntheticSequences } from '../helpers/sequences.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'catrain-seq-run-'));
@@ -36,6 +39,15 @@ describe('training on sequences', () => {
     assert.deepEqual(architecture.input_shape, [C, L]);
     const data = JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(data, { kind: 'sequence', name: 'synthetic-sequences', channels: C, length: L, num_classes: 3, class_names: ['class-0', 'class-1', 'class-2'], normalization: { mean: [0.25, -0.5], std: [2, 3] } });
+    const info = catrain('info', '--run', out);
+    assert.equal(info.status, 0, info.stderr);
+    assert.match(info.stdout, /MACs for input \[2, 32\]/);
+    assert.match(info.stdout, /data synthetic-sequences: 2 channels x 32 steps, 3 classes; normalised per channel with mean \[0\.2500, -0\.5000\], std \[2\.000, 3\.000\]/);
+    // Reloading with the saved statistics leaves data normalised with them as it is; other channels are refused.
+    const saved = readRunData(new RunDirectory(out));
+    assert.ok(saved !== null);
+    assert.equal(withNormalization(datasets.test, saved.normalization), datasets.test);
+    assert.throws(() => withNormalization(syntheticSequences(4, 3, { channels: 3, length: L }), saved.normalization), /normalised over 2 channels, but synthetic-sequences has 3/);
   });
 
   test('an interrupted sequence run resumes to the same weights as an uninterrupted one', async () => {
