@@ -109,15 +109,3 @@ export function defaultInputShape(name: ModelName | (string & NonNullable<unknow
   const [c, h, w] = shape;
   return [options.inChannels ?? c, h, w];
 }
-
-/**
- * TEMPORARY (branch ts-data, until helper NN's version is merged): whether a model takes images
- * [C, H, W] or sequences [C, L]. The zoo's 1-d models, and any model registered with a 2-entry input
- * shape, take sequences.
- */
-const SEQUENCE_MODELS: ReadonlySet<string> = new Set(['fcn1d', 'resnet1d', 'lenet1d']);
-export function modelInputKind(name: string): 'image' | 'sequence' {
-  if (SEQUENCE_MODELS.has(name)) return 'sequence';
-  const shape: readonly number[] = entry(name).inputShape;
-  return shape.length === 2 ? 'sequence' : 'image';
-}

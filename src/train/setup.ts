@@ -2,10 +2,7 @@
 // and the learning-rate schedule.
 import * as E from '../engine/index.js';
 import { DataLoader, firstSamples, isSequenceDataset, loadDatasets, signalAugmentProblems, type Dataset, type Layout, type SequenceNormalization, type Shard } from '../data/index.js';
-import { createModel, defaultInputShape, modelNames, type CreateModelOptions } from '../models/index.js';
-// TEMPORARY import path: modelInputKind lives in registry.ts until helper NN's version (exported from
-// src/models/index.ts) is merged.
-import { modelInputKind } from '../models/registry.js';
+import { createModel, defaultInputShape, modelInputKind, modelNames, type CreateModelOptions } from '../models/index.js';
 import type { Module, Parameter } from '../nn/index.js';
 import { ConfigError, signalAugmentOf, signalOptionsOnImages, type TrainConfig } from './config.js';
 import { withSavedNormalization } from './run-data.js';
