@@ -233,7 +233,8 @@ export class GateMultipliers {
     if (multiplier === null) return undefined;
     const rows = multiplier.ndim === 2 ? (multiplier.shape[0] as number) : 1;
     const width = multiplier.shape.at(-1) as number;
-    return output.mul(multiplier.view(rank === 4 ? [rows, width, 1, 1] : [rows, width]));
+    // One entry per channel (dim 1), broadcast over the spatial dims of [N, C, L] or [N, C, H, W].
+    return output.mul(multiplier.view([rows, width, ...Array<number>(rank - 2).fill(1)]));
   }
 
   /** The block's multiplier for this forward (null: 1). */

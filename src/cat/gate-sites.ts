@@ -28,7 +28,7 @@ export function findGateSite(prop: GroupPropagation, producerValue: number, read
     const entry = common[i] as LineageEntry;
     const site = moduleOutput.get(entry.value);
     const rank = trace.values[entry.value]?.shape.length ?? 0;
-    if (site !== undefined && prop.flow.get(entry.value)?.expand === 1 && (rank === 2 || rank === 4)) {
+    if (site !== undefined && prop.flow.get(entry.value)?.expand === 1 && rank >= 2 && rank <= 4) {
       const linearToConsumers = chains.every((chain) => chain.slice(chain.findIndex((e) => e.value === entry.value) + 1).every((e) => e.linear));
       return { site, rank, linearToConsumers };
     }

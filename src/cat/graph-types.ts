@@ -20,7 +20,7 @@ export interface GraphOptions {
  */
 export interface GateSite {
   readonly module: string;
-  /** Rank of the gated activation: 2 ([N, C]) or 4 ([N, C, H, W]). */
+  /** Rank of the gated activation: 2 ([N, C]), 3 ([N, C, L]) or 4 ([N, C, H, W]). */
   readonly rank: number;
   readonly folds: 'consumers' | 'activation';
 }
@@ -42,7 +42,7 @@ export interface UnitGroup {
   readonly producers: readonly string[];
   /** BatchNorm layers that normalise the group (sliced with it). */
   readonly norms: readonly string[];
-  /** Layers that read the group; `expand` input features per unit (H*W after a flatten, else 1). */
+  /** Layers that read the group; `expand` input features per unit (H*W or L after a flatten, else 1). */
   readonly consumers: readonly { readonly module: string; readonly expand: number }[];
   /**
    * Where the unit gate goes: after the last BatchNorm and the nonlinearity on the path to every
@@ -56,17 +56,20 @@ export interface UnitGroup {
   readonly block: string | null;
 }
 
+/** The ops whose MACs are counted: the convolutions of each rank and the fully connected layer. */
+export type CountedOp = 'conv1d' | 'conv2d' | 'linear';
+
 /** A conv or linear layer as complexity sees it: MACs and weights are bilinear in its two groups. */
 export interface CountedLayer {
   readonly module: string;
-  readonly op: 'conv2d' | 'linear';
+  readonly op: CountedOp;
   readonly inGroup: string;
   readonly outGroup: string;
-  /** Input features per unit of the input group (H*W when a flatten precedes a linear). */
+  /** Input features per unit of the input group (H*W, or L, when a flatten precedes a linear). */
   readonly inExpand: number;
-  /** MACs per (input feature, output unit) pair: Ho*Wo*kh*kw for a conv, the rows for a linear. */
+  /** MACs per (input feature, output unit) pair: Ho*Wo*kh*kw (Lo*k in 1-d) for a conv, the rows for a linear. */
   readonly macsPerPair: number;
-  /** Weights per (input feature, output unit) pair: kh*kw for a conv, 1 for a linear. */
+  /** Weights per (input feature, output unit) pair: kh*kw (k in 1-d) for a conv, 1 for a linear. */
   readonly weightsPerPair: number;
   /** Bias entries per output unit (0 or 1). */
   readonly biasPerUnit: number;

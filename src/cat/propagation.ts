@@ -3,7 +3,8 @@
 // linear layer is recorded with the groups it reads and writes. graph.ts turns the result into the
 // structure graph.
 import type { Trace, TracedOp } from '../nn/index.js';
-import { isLinearPerChannel, ruleOf, scalesOnly } from './channel-rules.js';
+import type { CountedOp } from './graph-types.js';
+import { isConvolution, isLinearPerChannel, ruleOf, scalesOnly } from './channel-rules.js';
 
 interface Flow {
   readonly node: number;
@@ -28,7 +29,7 @@ export interface Join {
 
 interface PendingLayer {
   module: string;
-  op: 'conv2d' | 'linear';
+  op: CountedOp;
   inNode: number;
   outNode: number;
   inExpand: number;
@@ -167,7 +168,8 @@ export class GroupPropagation {
     const outShape = this.shape(out);
     if (source === undefined) return this.fixAll(op, `${op.name} of a non-activation`);
     if (sameShape(inShape, outShape)) return this.passThrough(op, x, true);
-    if (inShape.length === 4 && outShape.length === 2 && outShape[0] === inShape[0] && outShape[1] === product(inShape.slice(1))) {
+    // [N, C, ...spatial] to [N, C * spatial]: channel c owns `spatial` consecutive features.
+    if (inShape.length >= 3 && outShape.length === 2 && outShape[0] === inShape[0] && outShape[1] === product(inShape.slice(1))) {
       this.flow.set(out, { node: source.node, expand: source.expand * product(inShape.slice(2)) });
       this.prev.set(out, { from: x, zero: true, linear: true });
       return;
@@ -184,7 +186,7 @@ export class GroupPropagation {
     const outShape = this.shape(out);
     const wShape = this.shape(weight);
     if (module === undefined || source === undefined || !this.flow.has(x)) return this.fixAll(op, `${op.name} without a module's weight`);
-    const isConv = op.name === 'conv2d';
+    const isConv = isConvolution(op.name);
     const outUnits = (isConv ? outShape[1] : outShape.at(-1)) ?? 1;
     const node = this.newNode(outUnits, module, out);
     this.flow.set(out, { node, expand: 1 });
@@ -207,7 +209,7 @@ export class GroupPropagation {
     (this.nodes[source.node] as GroupNode).consumers.push({ module, expand: source.expand, input: x });
     this.layers.push({
       module,
-      op: isConv ? 'conv2d' : 'linear',
+      op: isConv ? (op.name as CountedOp) : 'linear',
       inNode: source.node,
       outNode: node,
       inExpand: source.expand,

@@ -9,7 +9,7 @@ import type { Module } from '../nn/index.js';
 import { calibrate } from './calibrate.js';
 import { fitLayer, relativeError } from './fit.js';
 import { latencyRunner, type LatencyRunner } from './runners.js';
-import { gridWidths, layerSpecs, unitAt, type LayerSpec } from './units.js';
+import { globalPool, gridWidths, layerSpecs, unitAt, type LayerSpec } from './units.js';
 
 /** Timed runs of the whole network (the verification asks for at least 30). */
 export const NETWORK_RUNS = 30;
@@ -35,7 +35,7 @@ async function callOverhead(runner: LatencyRunner, inputShape: readonly number[]
   const key = inputShape.join('x');
   const known = cache.get(key);
   if (known !== undefined) return known;
-  const pool = new nn.Sequential(new nn.GlobalAvgPool2d());
+  const pool = new nn.Sequential(globalPool(inputShape));
   const ms = await runner.time(pool, inputShape, batch);
   pool.dispose();
   cache.set(key, ms);

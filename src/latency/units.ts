@@ -51,11 +51,14 @@ export function layerSpecs(model: Module, inputShape: readonly number[], graph: 
       outWidth: outGroup?.width ?? module.outChannels,
       inVaries: !layer.constant && inGroup?.prunable === true,
       outVaries: !layer.constant && outGroup?.prunable === true,
-      normed: (outGroup?.norms.length ?? 0) > 0 && layer.op === 'conv2d',
-      activated: layer.op === 'conv2d' || (outGroup?.consumers.length ?? 0) > 0,
+      normed: (outGroup?.norms.length ?? 0) > 0 && layer.op !== 'linear',
+      activated: layer.op !== 'linear' || (outGroup?.consumers.length ?? 0) > 0,
     };
   });
 }
+
+/** A global average pool over one example of `inputShape` ([C, L] or [C, H, W]). */
+export const globalPool = (inputShape: readonly number[]): Module => (inputShape.length === 2 ? new nn.GlobalAvgPool1d() : new nn.GlobalAvgPool2d());
 
 /** The widths a side is timed at: a quarter, half, three quarters and all of it, when it can change. */
 export function gridWidths(width: number, varies: boolean): number[] {
@@ -72,10 +75,10 @@ export function unitAt(model: Module, spec: LayerSpec, nIn: number, nOut: number
   const source = model.getSubmodule(spec.layer.module);
   const parts: Module[] = [];
   let inputShape: number[];
-  if (source instanceof nn.Conv2d) {
-    const conv = new nn.Conv2d(nIn, nOut, source.kernelSize, { stride: source.stride, padding: source.padding, dilation: source.dilation, bias: source.bias !== null });
-    parts.push(conv);
-    if (spec.normed) parts.push(new nn.BatchNorm2d(nOut));
+  if (source instanceof nn.Conv1d || source instanceof nn.Conv2d) {
+    const oneD = source instanceof nn.Conv1d;
+    parts.push(oneD ? new nn.Conv1d(nIn, nOut, source.kernelSize, { ...source.settings(), groups: 1 }) : new nn.Conv2d(nIn, nOut, source.kernelSize, { ...source.settings(), groups: 1 }));
+    if (spec.normed) parts.push(oneD ? new nn.BatchNorm1d(nOut) : new nn.BatchNorm2d(nOut));
     inputShape = [nIn, ...spec.inputShape.slice(1)];
   } else if (source instanceof nn.Linear) {
     // Fed as [F, 1, 1] and flattened: the ONNX export takes image-shaped inputs, and the flatten
@@ -83,9 +86,9 @@ export function unitAt(model: Module, spec: LayerSpec, nIn: number, nOut: number
     parts.push(new nn.Flatten(), new nn.Linear(nIn * spec.layer.inExpand, nOut, { bias: source.bias !== null }));
     inputShape = [nIn * spec.layer.inExpand, 1, 1];
   } else {
-    throw new Error(`latency profile: ${spec.layer.module} is a ${source.kind}, not a Conv2d or Linear`);
+    throw new Error(`latency profile: ${spec.layer.module} is a ${source.kind}, not a Conv1d, Conv2d or Linear`);
   }
   if (spec.activated) parts.push(new nn.ReLU());
-  if (pooled && source instanceof nn.Conv2d) parts.push(new nn.GlobalAvgPool2d());
+  if (pooled && source instanceof nn.Convolution) parts.push(globalPool(inputShape));
   return { unit: new nn.Sequential(...parts), inputShape };
 }

@@ -1,5 +1,5 @@
 // Options shared by every model builder, and the initialisation the ResNet builders apply.
-import { Conv2d, type Module, init } from '../nn/index.js';
+import { Convolution, type Module, init } from '../nn/index.js';
 
 export interface ModelOptions {
   /** Number of output classes (default: the dataset's, e.g. 10 for CIFAR-10, 1000 for ImageNet). */
@@ -16,12 +16,12 @@ export function checkCount(model: string, name: string, value: number): number {
 }
 
 /**
- * Every conv weight ~ kaiming_normal_(mode 'fan_out', nonlinearity 'relu'), as torchvision's ResNet
+ * Every conv weight (1-d or 2-d) ~ kaiming_normal_(mode 'fan_out', nonlinearity 'relu'), as torchvision's ResNet
  * __init__ does (BN weight 1 and bias 0 are already the layers' default; the optional zero-init of each
  * block's last BN gamma is not applied). Linear layers keep PyTorch's default.
  */
 export function heInitConvs(model: Module): void {
   model.apply((m) => {
-    if (m instanceof Conv2d) init.kaimingNormal_(m.weight.value, { mode: 'fan_out', nonlinearity: 'relu' });
+    if (m instanceof Convolution) init.kaimingNormal_(m.weight.value, { mode: 'fan_out', nonlinearity: 'relu' });
   });
 }

@@ -4,7 +4,7 @@
 // with forward hooks recording each counted layer's output shape. CAT's expected-complexity formulas
 // can reuse traceOutputShapes for the Ho x Wo of every conv.
 import * as E from '../engine/index.js';
-import { Conv2d, Linear, type Module, type ModuleClass } from '../nn/index.js';
+import { Convolution, Linear, type Module, type ModuleClass } from '../nn/index.js';
 
 /** MACs of one forward of a layer, given its output shape for a batch of 1. */
 export type MacFormula<M extends Module> = (module: M, outputShape: readonly number[]) => number;
@@ -26,8 +26,9 @@ function formulaFor(module: Module): MacFormula<Module> | undefined {
 
 const product = (values: readonly number[]): number => values.reduce((a, b) => a * b, 1);
 
-// Cout * Ho * Wo * (Cin / groups) * kh * kw.
-registerMacs(Conv2d, (m, out) => product(out.slice(1)) * (m.inChannels / m.groups) * m.kernelSize[0] * m.kernelSize[1]);
+// Cout * Ho * Wo * (Cin / groups) * kh * kw in 2-d, Cout * Lo * (Cin / groups) * k in 1-d: every output
+// position costs its full kernel, padded or not.
+registerMacs(Convolution, (m, out) => product(out.slice(1)) * (m.inChannels / m.groups) * product(m.kernelSize));
 // in * out for every row (leading dims other than the batch multiply).
 registerMacs(Linear, (m, out) => product(out.slice(1, -1)) * m.inFeatures * m.outFeatures);
 

@@ -7,7 +7,7 @@
 import * as E from '../engine/index.js';
 import { BatchNorm } from './batchnorm.js';
 import { ClassRegistry, type ModuleClass } from './class-registry.js';
-import { Conv2d } from './conv.js';
+import { Convolution } from './conv.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -116,7 +116,7 @@ export function zeroChannels(module: Module, side: Side, indices: readonly numbe
 const weightColumns: readonly ChannelCarrier[] = [{ parameter: 'weight', dim: 1 }];
 
 registerChannelScale(Linear, { inputs: { carriers: weightColumns } });
-registerChannelScale(Conv2d, {
+registerChannelScale(Convolution, {
   inputs: {
     carriers: weightColumns,
     // A grouped conv's weight holds in / groups columns, each read by the filters of one group only.

@@ -9,8 +9,8 @@
 // algorithm reaches all of this through the `Residual` interface (residual-registry.ts).
 import * as E from '../engine/index.js';
 import { ReLU, Identity } from './activation.js';
-import { BatchNorm2d } from './batchnorm.js';
-import { Conv2d } from './conv.js';
+import { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
+import { Conv1d, Conv2d } from './conv.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 import { Sequential } from './sequential.js';
@@ -34,16 +34,27 @@ export interface ResidualBlockOptions {
   stride?: number;
   /** State-key name of the shortcut: torchvision's 'downsample' (default) or the CIFAR ResNets' 'shortcut'. */
   shortcutName?: 'downsample' | 'shortcut';
+  /**
+   * The shortcut module, for blocks whose shortcut is not the default (the identity, or a 2-d
+   * projection where stride or width changes), e.g. a 1-d projection or a lone BatchNorm.
+   */
+  shortcut?: Module;
 }
 
 /** A 3x3 conv with padding 1 and no bias (a BatchNorm follows), torchvision's conv3x3. */
 export const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 3, { stride, padding: 1, bias: false });
 export const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1): Conv2d => new Conv2d(inPlanes, outPlanes, 1, { stride, bias: false });
+/** The 1x1 conv + BN ("option B") shortcut of a block over `dims` spatial dims. */
+export function projection(inPlanes: number, outPlanes: number, stride = 1, dims: 1 | 2 = 2): Sequential {
+  if (dims === 1) return new Sequential(new Conv1d(inPlanes, outPlanes, 1, { stride, bias: false }), new BatchNorm1d(outPlanes));
+  return new Sequential(conv1x1(inPlanes, outPlanes, stride), new BatchNorm2d(outPlanes));
+}
+
 /** The BatchNorm that follows a conv in a branch. */
 const normOf = (conv: Conv2d): BatchNorm2d => new BatchNorm2d(conv.outChannels);
 
 export abstract class ResidualBlock<Branch extends object = object> extends Module implements Residual {
-  /** Identity, or Sequential(conv1x1, BatchNorm2d) when stride or width changes. */
+  /** Identity, or Sequential(conv1x1, BatchNorm2d) when stride or width changes, unless options.shortcut is given. */
   readonly shortcut: Module;
   /** The ReLU after the sum. */
   readonly relu: ReLU;
@@ -62,7 +73,7 @@ export abstract class ResidualBlock<Branch extends object = object> extends Modu
     this.relu = this.registerModule('relu', new ReLU(true));
     const project = stride !== 1 || inPlanes !== outPlanes;
     this.shortcutKey = shortcutName;
-    this.shortcut = this.registerModule(shortcutName, project ? new Sequential(conv1x1(inPlanes, outPlanes, stride), new BatchNorm2d(outPlanes)) : new Identity());
+    this.shortcut = this.registerModule(shortcutName, options.shortcut ?? (project ? projection(inPlanes, outPlanes, stride) : new Identity()));
   }
 
   /** The branch's modules, or null once the branch was removed. */

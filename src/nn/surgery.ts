@@ -5,7 +5,7 @@
 // change to the algorithm. No pruning algorithm lives here.
 import { BatchNorm } from './batchnorm.js';
 import { ClassRegistry, type ModuleClass } from './class-registry.js';
-import { Conv2d } from './conv.js';
+import { Convolution } from './conv.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import type { ParameterSlice } from './parameter.js';
@@ -70,5 +70,5 @@ function delegate<M extends Module & OutputSurgery & InputSurgery>(): SurgeryHan
 }
 
 registerSurgery(Linear, delegate<Linear>());
-registerSurgery(Conv2d, delegate<Conv2d>());
+registerSurgery(Convolution, delegate<Convolution>());
 registerSurgery(BatchNorm, delegate<BatchNorm>());

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import * as E from '../../src/engine/index.js';
-import { BasicBlock, type ResidualBlock } from '../../src/nn/index.js';
+import { BasicBlock, Conv1d, type ResidualBlock } from '../../src/nn/index.js';
 import { countComplexity, countParameters, createModel, defaultInputShape, traceOutputShapes } from '../../src/models/index.js';
 
 function measure(name: string): { params: number; macs: number; shortcutMacs: number } {
@@ -44,6 +44,28 @@ test('small models: LeNet-300-100 and LeNet-5', () => {
   assert.deepEqual(measure('lenet300'), { params: 266_610, macs: 266_200, shortcutMacs: 0 });
   // conv1 6*28*28*25, conv2 16*10*10*150, then 400*120 + 120*84 + 84*10.
   assert.deepEqual(measure('lenet5'), { params: 61_706, macs: 117_600 + 240_000 + 48_000 + 10_080 + 840, shortcutMacs: 0 });
+});
+
+test('1-d models at length 128 (per step: the sum of Cout * Cin * k over the convs)', () => {
+  // FCN: 128*1*8 + 256*128*5 + 128*256*3 per step, then 128 * 2 classes; parameters: those conv
+  // weights, 2 per BatchNorm channel, and the classifier's 128 * 2 + 2.
+  assert.deepEqual(measure('fcn1d'), { params: 263_168 + 2 * 512 + 258, macs: 128 * (1024 + 163_840 + 98_304) + 256, shortcutMacs: 0 });
+  // ResNet: block 1 1*64*8 + 64*64*(5 + 3) + projection 64, block 2 64*128*8 + 128*128*(5 + 3) +
+  // projection 64*128, block 3 128*128*(8 + 5 + 3) (BatchNorm shortcut); then 128 * 2.
+  const resnet = measure('resnet1d');
+  assert.equal(resnet.macs, 128 * (33_344 + 204_800 + 262_144) + 256);
+  assert.equal(resnet.shortcutMacs, 128 * (64 + 8192));
+  // LeNet: conv1 6*128*5, conv2 16*60*6*5, then 16*30*120 + 120*84 + 84*2.
+  assert.deepEqual(measure('lenet1d'), { params: 36 + 496 + 57_720 + 10_164 + 170, macs: 3840 + 28_800 + 57_600 + 10_080 + 168, shortcutMacs: 0 });
+});
+
+test('Conv1d MACs: Cout * Lout * (Cin / groups) * k, with stride and groups', () => {
+  const conv = new Conv1d(4, 6, 3, { stride: 2, groups: 2, padding: 1 });
+  const c = countComplexity(conv, [4, 11]);
+  assert.deepEqual(c.layers[0]?.outputShape, [1, 6, 6]);
+  assert.equal(c.macs, 6 * 6 * 2 * 3);
+  assert.equal(c.params, 6 * 2 * 3 + 6);
+  conv.dispose();
 });
 
 test('layer breakdown, counts after surgery, and training flags are restored', () => {

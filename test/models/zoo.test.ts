@@ -3,18 +3,74 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import * as E from '../../src/engine/index.js';
-import { createModel, defaultInputShape, isModelName, lenet300, mlp, modelNames } from '../../src/models/index.js';
+import { Module } from '../../src/nn/index.js';
+import { createModel, defaultInputShape, isModelName, lenet300, mlp, modelInputKind, modelNames, registerModel } from '../../src/models/index.js';
 
 const SMALL = ['lenet300', 'lenet5', 'vgg11', 'vgg16', 'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110'];
+const SERIES = ['fcn1d', 'resnet1d', 'lenet1d'];
 
 test('the registry lists every model, and an unknown name lists them', () => {
-  assert.deepEqual(modelNames(), [...SMALL, 'resnet18', 'resnet34', 'resnet50']);
+  assert.deepEqual(modelNames().slice(0, SMALL.length + 3 + SERIES.length), [...SMALL, 'resnet18', 'resnet34', 'resnet50', ...SERIES]);
   assert.ok(isModelName('resnet56') && !isModelName('resnet57'));
   assert.throws(() => createModel('resnet57'), new RegExp(`unknown model 'resnet57': expected one of ${modelNames().join(', ')}`));
   assert.deepEqual(defaultInputShape('lenet5'), [1, 28, 28]);
   assert.deepEqual(defaultInputShape('vgg16'), [3, 32, 32]);
   assert.deepEqual(defaultInputShape('resnet50'), [3, 224, 224]);
-  assert.deepEqual(defaultInputShape('resnet20', { inChannels: 1 }), [1, 32, 32]);
+  assert.deepEqual(defaultInputShape('resnet20', { inChannels: 1, inputLength: 99 }), [1, 32, 32]);
+});
+
+test('sequence models: input kind, [C, L] default shapes, and registerModel with a [C, L] shape', () => {
+  assert.deepEqual(SERIES.map(modelInputKind), ['sequence', 'sequence', 'sequence']);
+  assert.equal(modelInputKind('resnet20'), 'image');
+  assert.deepEqual(defaultInputShape('resnet1d'), [1, 128]);
+  assert.deepEqual(defaultInputShape('fcn1d', { inChannels: 3, inputLength: 500 }), [3, 500]);
+  class Tiny extends Module {
+    forward(x: E.Tensor): E.Tensor {
+      return E.flatten(x, 1);
+    }
+  }
+  registerModel('tiny-series', () => new Tiny(), [2, 40]);
+  assert.equal(modelInputKind('tiny-series'), 'sequence');
+  assert.deepEqual(defaultInputShape('tiny-series', { inputLength: 8 }), [2, 8]);
+  assert.throws(() => registerModel('bad-shape', () => new Tiny(), [40]), /inputShape must be \[channels, height, width\] \(images\) or \[channels, length\] \(sequences\)/);
+  assert.throws(() => modelInputKind('nope'), /unknown model 'nope'/);
+});
+
+for (const name of SERIES) {
+  test(`${name}: forward of [2, C, L] at two lengths and channel counts gives [2, classes]; dispose frees everything`, () => {
+    const before = E.memory().tensors;
+    for (const [inChannels, inputLength] of [[1, 128], [3, 45]] as const) {
+      const model = createModel(name, { numClasses: 4, inChannels, inputLength });
+      E.scope(() => {
+        const y = model.call(E.randn([2, ...defaultInputShape(name, { inChannels, inputLength })]));
+        assert.deepEqual([...y.shape], [2, 4]);
+        assert.ok(Number.isFinite(y.sum().item()));
+      });
+      model.dispose();
+    }
+    assert.equal(E.memory().tensors, before);
+  });
+}
+
+test('lenet1d follows the input length and refuses one too short for it', () => {
+  const model = createModel('lenet1d', { inputLength: 45 });
+  assert.match(model.toString(), /Linear\(144, 120\)/, '16 x floor((floor(45 / 2) - 4) / 2) = 16 x 9 features');
+  model.dispose();
+  assert.throws(() => createModel('lenet1d', { inputLength: 11 }), /lenet1d: inputLength must be at least 12/);
+});
+
+test('resnet1d state keys: projections where the width changes, a BatchNorm shortcut at equal widths', () => {
+  const model = createModel('resnet1d', { numClasses: 5 });
+  E.scope(() => {
+    const state = model.stateDict();
+    assert.deepEqual(state.get('layer1.conv1.weight')?.shape, [64, 1, 8]);
+    assert.deepEqual(state.get('layer2.conv2.weight')?.shape, [128, 128, 5]);
+    assert.deepEqual(state.get('layer3.conv3.weight')?.shape, [128, 128, 3]);
+    assert.deepEqual(state.get('layer2.shortcut.0.weight')?.shape, [128, 64, 1]);
+    assert.ok(state.has('layer3.shortcut.running_mean') && !state.has('layer3.shortcut.0.weight'));
+    assert.deepEqual(state.get('fc.weight')?.shape, [5, 128]);
+  });
+  model.dispose();
 });
 
 for (const name of SMALL) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import * as E from '../../src/engine/index.js';
 import {
-  BatchNorm1d, BatchNorm2d, Conv2d, Linear, Module, ReLU,
+  BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, Linear, Module, ReLU,
   canScaleChannels, channelScaleProblem, registerChannelScale, scaleChannels, zeroChannels,
 } from '../../src/nn/index.js';
 import { assertClose } from '../helpers/check.js';
@@ -23,7 +23,9 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'Conv2d inputs', make: () => new Conv2d(3, 4, 3, { padding: 1 }), input: [2, 3, 5, 5], side: 'inputs', width: 3 },
+  { name: 'Conv1d inputs', make: () => new Conv1d(3, 4, 8, { padding: 'same' }), input: [2, 3, 9], side: 'inputs', width: 3 },
   { name: 'Linear inputs', make: () => new Linear(5, 3), input: [4, 5], side: 'inputs', width: 5 },
+  { name: 'BatchNorm1d outputs on [N, C, L]', make: () => new BatchNorm1d(4), input: [3, 4, 6], side: 'outputs', width: 4 },
   { name: 'BatchNorm2d outputs', make: () => new BatchNorm2d(4), input: [3, 4, 2, 2], side: 'outputs', width: 4 },
 ];
 
@@ -79,7 +81,7 @@ test('a grouped conv, a non-affine BatchNorm and an unregistered side refuse, sa
   assert.ok(!canScaleChannels(plainNorm, 'outputs'));
   assert.throws(() => scaleChannels(plainNorm, 'outputs', () => null), /BatchNorm1d: cannot scale its outputs: a non-affine norm has no weight and bias/);
   assert.match(channelScaleProblem(linear, 'outputs') ?? '', /no 'outputs' channel scale is registered for Linear \(registered: BatchNorm\)/);
-  assert.match(channelScaleProblem(relu, 'inputs') ?? '', /registered for ReLU \(registered: Linear, Conv2d\)/);
+  assert.match(channelScaleProblem(relu, 'inputs') ?? '', /registered for ReLU \(registered: Linear, Convolution\)/);
   for (const m of [grouped, plainNorm, linear, relu]) m.dispose();
 });
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 
 import * as E from '../../src/engine/index.js';
 import {
-  BatchNorm1d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential,
+  BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, Flatten, Linear, MaxPool1d, MaxPool2d, Module, ReLU, Sequential,
   canKeep, flattenedIndices, keep, registerSurgery, widthOf, type ParameterSlice,
 } from '../../src/nn/index.js';
 import { assertClose } from '../helpers/check.js';
@@ -45,16 +45,30 @@ const CHAINS: readonly Chain[] = [
     width: 6,
     columns: (k) => flattenedIndices(k, 4),
   },
+  {
+    name: 'Conv1d-BatchNorm1d-ReLU-Conv1d',
+    make: () => new Sequential(new Conv1d(3, 6, 8, { padding: 'same', bias: false }), new BatchNorm1d(6), new ReLU(), new Conv1d(6, 4, 5, { stride: 2 })),
+    input: [2, 3, 13],
+    width: 6,
+    columns: (k) => [...k],
+  },
+  {
+    name: 'Conv1d-ReLU-MaxPool1d-Flatten-Linear (lenet1d style)',
+    make: () => new Sequential(new Conv1d(2, 6, 3), new ReLU(), new MaxPool1d(2), new Flatten(), new Linear(6 * 4, 3)),
+    input: [2, 2, 10],
+    width: 6,
+    columns: (k) => flattenedIndices(k, 4),
+  },
 ];
 
 /** Zeroes the consumer's weights that read the removed channels (its dim 1). */
-function zeroRemovedInputs(consumer: Linear | Conv2d, keptColumns: readonly number[]): void {
+function zeroRemovedInputs(consumer: Linear | Conv1d | Conv2d, keptColumns: readonly number[]): void {
   E.noGrad(() =>
     E.scope(() => {
       const w = consumer.weight.value;
       const mask = E.zeros([w.size(1)]);
       for (const c of keptColumns) E.fill_(E.narrow(mask, 0, c, 1), 1);
-      E.mul_(w, mask.reshape(w.ndim === 4 ? [1, -1, 1, 1] : [1, -1]));
+      E.mul_(w, mask.reshape([1, -1, ...Array<number>(w.ndim - 2).fill(1)]));
     }),
   );
 }
@@ -66,7 +80,7 @@ for (const chain of CHAINS) {
         E.manualSeed(7);
         const net = chain.make();
         const producer = net.at(0);
-        const consumer = net.at(-1) as Linear | Conv2d;
+        const consumer = net.at(-1) as Linear | Conv1d | Conv2d;
         const middle = [...net].slice(1, -1).filter((m) => canKeep(m, 'outputs'));
         E.scope(() => {
           const x = E.randn(chain.input);
@@ -139,7 +153,7 @@ test('bad index lists and unsupported layers give clear errors', () => {
   assert.deepEqual(lin.weight.value.shape, [4, 4], 'a rejected surgery changes nothing');
   const grouped = new Conv2d(4, 4, 1, { groups: 2 });
   assert.throws(() => grouped.keepOutputs([0]), /only supported for groups = 1, this conv has groups = 2/);
-  assert.throws(() => keep(new ReLU(), 'outputs', [0]), /no 'outputs' surgery is registered for ReLU \(registered: Linear, Conv2d, BatchNorm\)/);
+  assert.throws(() => keep(new ReLU(), 'outputs', [0]), /no 'outputs' surgery is registered for ReLU \(registered: Linear, Convolution, BatchNorm\)/);
   lin.dispose();
   grouped.dispose();
 });

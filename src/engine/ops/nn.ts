@@ -3,6 +3,9 @@ import { aten, callTensor, callTensorAs } from '../aten.js';
 import type { Tensor } from '../tensor.js';
 
 export type Pair = number | readonly [number, number];
+export type Single = number | readonly [number];
+/** Explicit zero padding per spatial side, or PyTorch's 'same' (output as long as the input; stride 1) and 'valid' (none). */
+export type PaddingMode = 'same' | 'valid';
 export type Reduction = 'mean' | 'sum' | 'none';
 
 // at::Reduction codes.
@@ -17,11 +20,22 @@ function reductionCode(op: string, reduction: Reduction): number {
 const LINEAR = aten('linear');
 const MATMUL = aten('matmul');
 const MM = aten('mm');
+const CONV1D = aten('conv1d');
 const CONV2D = aten('conv2d');
+// The overloads that take the padding as a string: 'same' with an even kernel pads one more step at
+// the end than at the start, which no symmetric int padding gives, and libtorch pads inside the op,
+// so a trace still sees one convolution.
+const CONV1D_PADDING = aten('conv1d', 'padding');
+const CONV2D_PADDING = aten('conv2d', 'padding');
 const SLICE = aten('slice', 'Tensor');
 const BATCH_NORM = aten('batch_norm');
 const MAX_POOL2D = aten('max_pool2d');
 const AVG_POOL2D = aten('avg_pool2d');
+const MAX_POOL1D = aten('max_pool1d');
+const AVG_POOL1D = aten('avg_pool1d');
+// The composite is fine in 1-d: [N, C, L] tensors have no channels-last layout, so the NCHW gradient
+// of its `mean` path meets no strided kernel (the reason the 2-d pool below calls the native kernel).
+const ADAPTIVE_AVG_POOL1D = aten('adaptive_avg_pool1d');
 // The native kernel, not the `adaptive_avg_pool2d` composite: for a 1x1 output the composite becomes
 // `mean`, whose backward hands the next op an NCHW gradient; meeting a channels-last activation, that
 // op (a ReLU backward in every ResNet) takes a strided path about 10x slower than a dense one.
@@ -37,16 +51,33 @@ export const linear = (x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 export const matmul = (a: Tensor, b: Tensor): Tensor => callTensor(MATMUL, a, b);
 export const mm = (a: Tensor, b: Tensor): Tensor => callTensor(MM, a, b);
 
+export interface Conv1dOptions {
+  stride?: Single;
+  padding?: Single | PaddingMode;
+  dilation?: Single;
+  groups?: number;
+}
+
 export interface Conv2dOptions {
   stride?: Pair;
-  padding?: Pair;
+  padding?: Pair | PaddingMode;
   dilation?: Pair;
   groups?: number;
+}
+
+/**
+ * 1-d convolution of [N, C, L] input with weight [out, in / groups, k]. Inputs of this rank have no
+ * channels-last layout, so the strided 1x1 case that conv2d works around below does not arise.
+ */
+export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
+  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+  return callTensor(typeof padding === 'string' ? CONV1D_PADDING : CONV1D, x, weight, bias, stride, padding, dilation, groups);
 }
 
 /** 2-d convolution of NCHW input with weight [out, in / groups, kh, kw]. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+  if (typeof padding === 'string') return callTensor(CONV2D_PADDING, x, weight, bias, stride, padding, dilation, groups);
   if (isStridedPointwise(x, weight, stride, padding)) return callTensorAs(CONV2D, [x, weight, bias, stride, padding, dilation, groups], () => subsampledPointwise(x, weight, bias, stride, groups));
   return callTensor(CONV2D, x, weight, bias, stride, padding, dilation, groups);
 }
@@ -111,6 +142,25 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions & 
 }
 
 export const adaptiveAvgPool2d = (x: Tensor, outputSize: Pair): Tensor => callTensor(ADAPTIVE_AVG_POOL2D, x, outputSize);
+
+export interface Pool1dOptions {
+  stride?: Single;
+  padding?: Single;
+  ceilMode?: boolean;
+}
+
+/** Max pooling over the last dim of [N, C, L]; the stride defaults to the kernel size, as in PyTorch. */
+export function maxPool1d(x: Tensor, kernelSize: Single, options: Pool1dOptions & { dilation?: Single } = {}): Tensor {
+  const { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false } = options;
+  return callTensor(MAX_POOL1D, x, kernelSize, stride, padding, dilation, ceilMode);
+}
+
+export function avgPool1d(x: Tensor, kernelSize: Single, options: Pool1dOptions & { countIncludePad?: boolean } = {}): Tensor {
+  const { stride = kernelSize, padding = 0, ceilMode = false, countIncludePad = true } = options;
+  return callTensor(AVG_POOL1D, x, kernelSize, stride, padding, ceilMode, countIncludePad);
+}
+
+export const adaptiveAvgPool1d = (x: Tensor, outputSize: Single): Tensor => callTensor(ADAPTIVE_AVG_POOL1D, x, outputSize);
 
 export const logSoftmax = (x: Tensor, dim: number): Tensor => callTensor(LOG_SOFTMAX, x, dim, null);
 export const softmax = (x: Tensor, dim: number): Tensor => callTensor(SOFTMAX, x, dim, null);
