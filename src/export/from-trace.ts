@@ -5,8 +5,8 @@
 // its forward reads them. Works for any network built from catrain modules whose ops are listed
 // below; anything else is named in an error.
 import * as E from '../engine/index.js';
-import { BatchNorm, Conv2d, Linear, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
-import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode, type IrNodeSpec, type IrValue, type Pair } from './ir.js';
+import { BatchNorm, Conv1d, Conv2d, Linear, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
+import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode, type IrNodeSpec, type IrValue, type Spatial } from './ir.js';
 
 export interface InputNormalization {
   readonly mean: readonly number[];
@@ -24,17 +24,23 @@ function effectiveConstant(path: string, module: Module, name: string): ConstTen
   return E.noGrad(() => E.scope(() => constantOf(module.effectiveValue(name), `${path}.${name}`)));
 }
 
-function weightAndBias(path: string, layer: Conv2d | Linear): { weight: ConstTensor; bias: ConstTensor | null } {
+function weightAndBias(path: string, layer: Conv1d | Conv2d | Linear): { weight: ConstTensor; bias: ConstTensor | null } {
   return { weight: effectiveConstant(path, layer, 'weight'), bias: layer.bias === null ? null : effectiveConstant(path, layer, 'bias') };
 }
 
 
-const pairOf = (value: unknown, what: string): Pair => {
-  if (typeof value === 'number') return [value, value];
-  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'number') return [value[0], value[0]];
-  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) return [value[0] as number, value[1] as number];
-  throw new UnsupportedExportError(`${what}: expected one or two integers, got ${JSON.stringify(value)}`);
+/** A spatial setting as ATen takes it (one int, or one per dim) as one entry per spatial dim. */
+const spatialOf = (value: unknown, rank: number, what: string): Spatial => {
+  if (typeof value === 'number') return new Array<number>(rank).fill(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) {
+    if (value.length === 1) return new Array<number>(rank).fill(value[0] as number);
+    if (value.length === rank) return [...(value as number[])];
+  }
+  throw new UnsupportedExportError(`${what}: expected one or ${rank} integers, got ${JSON.stringify(value)}`);
 };
+
+/** A pooling call's stride: ATen's empty list means 'the kernel size'. */
+const strideOf = (stride: unknown, kernel: Spatial, what: string): Spatial => (Array.isArray(stride) && stride.length === 0 ? kernel : spatialOf(stride, kernel.length, what));
 
 class TraceConverter {
   private readonly values: IrValue[] = [];
@@ -74,6 +80,13 @@ class TraceConverter {
 
   private shapeOf(ir: number): readonly number[] {
     return (this.values[ir] as IrValue).shape;
+  }
+
+  /** Spatial dims of a [C, L] (1) or [C, H, W] (2) value; anything else is named in an error. */
+  private spatialRank(op: TracedOp, x: number): number {
+    const rank = this.shapeOf(x).length - 1;
+    if (rank !== 1 && rank !== 2) this.unsupported(op, `expected a [N, C, L] or [N, C, H, W] input, got [N, ${this.shapeOf(x).join(', ')}]`);
+    return rank;
   }
 
   /** Where an op came from, for messages: the module that returned its output, or its parameters' owner. */
@@ -125,6 +138,7 @@ class TraceConverter {
     const x = this.irOf.get(first);
     if (x === undefined || (dynamic.length > 1 && !['add', 'add_'].includes(op.name))) this.unsupported(op, 'it reads the network input in an operand export does not support');
     switch (op.name) {
+      case 'conv1d':
       case 'conv2d':
         return this.conv(op, x);
       case 'linear':
@@ -141,30 +155,44 @@ class TraceConverter {
         if (op.scalars[0] !== 1 && op.scalars[0] !== undefined) this.unsupported(op, `alpha ${String(op.scalars[0])} is not supported`);
         return this.emit(op, { op: 'add', inputs: [x, other] });
       }
+      case 'max_pool1d':
       case 'max_pool2d': {
         const [kernel, stride, padding, dilation, ceilMode] = op.scalars;
-        const k = pairOf(kernel, 'max_pool2d kernel');
-        const s = Array.isArray(stride) && stride.length === 0 ? k : pairOf(stride, 'max_pool2d stride');
-        return this.emit(op, { op: 'maxpool', inputs: [x], kernel: k, stride: s, padding: pairOf(padding, 'max_pool2d padding'), dilation: pairOf(dilation, 'max_pool2d dilation'), ceilMode: ceilMode === true });
+        const rank = this.spatialRank(op, x);
+        const k = spatialOf(kernel, rank, `${op.name} kernel`);
+        return this.emit(op, {
+          op: 'maxpool', inputs: [x], kernel: k, stride: strideOf(stride, k, `${op.name} stride`), padding: spatialOf(padding, rank, `${op.name} padding`),
+          dilation: spatialOf(dilation, rank, `${op.name} dilation`), ceilMode: ceilMode === true,
+        });
       }
+      case 'avg_pool1d':
       case 'avg_pool2d': {
+        // avg_pool1d has no divisor_override; for avg_pool2d it is the sixth scalar.
         const [kernel, stride, padding, ceilMode, countIncludePad, divisor] = op.scalars;
         if (divisor !== null && divisor !== undefined) this.unsupported(op, 'divisor_override is not supported');
-        const k = pairOf(kernel, 'avg_pool2d kernel');
-        const s = Array.isArray(stride) && stride.length === 0 ? k : pairOf(stride, 'avg_pool2d stride');
-        return this.emit(op, { op: 'avgpool', inputs: [x], kernel: k, stride: s, padding: pairOf(padding, 'avg_pool2d padding'), ceilMode: ceilMode === true, countIncludePad: countIncludePad !== false });
+        const rank = this.spatialRank(op, x);
+        const k = spatialOf(kernel, rank, `${op.name} kernel`);
+        return this.emit(op, {
+          op: 'avgpool', inputs: [x], kernel: k, stride: strideOf(stride, k, `${op.name} stride`), padding: spatialOf(padding, rank, `${op.name} padding`),
+          ceilMode: ceilMode === true, countIncludePad: countIncludePad !== false,
+        });
       }
+      case 'adaptive_avg_pool1d':
       case 'adaptive_avg_pool2d':
       case '_adaptive_avg_pool2d': {
-        const [h, w] = pairOf(op.scalars[0], 'adaptive_avg_pool2d output size');
-        if (h !== 1 || w !== 1 || this.shapeOf(x).length !== 3) this.unsupported(op, 'only pooling to 1x1 (global average pooling) is supported');
-        // The IR pools straight to [C]; the [C, 1, 1] map is only ever flattened next (checked there).
+        const rank = this.spatialRank(op, x);
+        const size = spatialOf(op.scalars[0], rank, `${op.name} output size`);
+        if (size.some((d) => d !== 1)) this.unsupported(op, 'only pooling to one position per channel (global average pooling) is supported');
+        // The IR pools straight to [C]; the [C, 1, ...] map is only ever flattened next (checked there).
         return this.emit(op, { op: 'globalavgpool', inputs: [x] }, this.shapeOf(x).slice(0, 1));
       }
       case 'mean': {
         const [dims, keepDim] = op.scalars;
-        const spatial = Array.isArray(dims) && dims.length === 2 && dims.every((d) => d === 2 || d === 3 || d === -1 || d === -2) && new Set(dims.map((d) => ((d as number) + 4) % 4)).size === 2;
-        if (!spatial || keepDim === true || this.shapeOf(x).length !== 3) this.unsupported(op, 'only the mean over H and W without keepdim (global average pooling) is supported');
+        const rank = this.spatialRank(op, x);
+        const full = rank + 2;
+        const axes = Array.isArray(dims) ? new Set(dims.map((d) => ((d as number) + full) % full)) : new Set<number>();
+        const spatial = Array.isArray(dims) && dims.length === rank && axes.size === rank && [...axes].every((d) => d >= 2);
+        if (!spatial || keepDim === true) this.unsupported(op, 'only the mean over every spatial dim without keepdim (global average pooling) is supported');
         return this.emit(op, { op: 'globalavgpool', inputs: [x] }, this.shapeOf(x).slice(0, 1));
       }
       case 'flatten':
@@ -182,7 +210,7 @@ class TraceConverter {
       case 'alias':
         return this.alias(op, x);
       default:
-        this.unsupported(op, 'no export rule for this operator; supported: conv2d, linear, batch_norm, relu, add, max_pool2d, avg_pool2d, global average pooling, flatten, dropout (eval)');
+        this.unsupported(op, 'no export rule for this operator; supported: conv1d, conv2d, linear, batch_norm, relu, add, max and average pooling in 1-d and 2-d, global average pooling, flatten, dropout (eval)');
     }
   }
 
@@ -192,7 +220,7 @@ class TraceConverter {
     const size = shape.reduce((a, b) => a * b, 1);
     if (traced.length !== 2 || traced[1] !== size) this.unsupported(op, `only flattening each example to one vector is supported, got [N, ${shape.join(', ')}] -> [${traced.join(', ')}]`);
     if (shape.length === 1) return this.alias(op, x);
-    if (shape.length !== 3) this.unsupported(op, `flattening a [N, ${shape.join(', ')}] value`);
+    if (shape.length !== 2 && shape.length !== 3) this.unsupported(op, `flattening a [N, ${shape.join(', ')}] value`);
     this.emit(op, { op: 'flatten', inputs: [x] });
   }
 
@@ -202,13 +230,14 @@ class TraceConverter {
   }
 
   private conv(op: TracedOp, x: number): void {
-    if (this.shapeOf(x).length !== 3) this.unsupported(op, `expected a [N, C, H, W] input, got [N, ${this.shapeOf(x).join(', ')}]`);
-    const layer = this.layerModule(op, Conv2d);
+    const rank = this.spatialRank(op, x);
+    if (rank !== (op.name === 'conv1d' ? 1 : 2)) this.unsupported(op, `expected a [N, C, ${op.name === 'conv1d' ? 'L' : 'H, W'}] input, got [N, ${this.shapeOf(x).join(', ')}]`);
+    const layer = this.layerModule(op, Conv2d) ?? this.layerModule(op, Conv1d);
     if (layer !== undefined) {
       const conv = layer.module;
       return this.emit(op, { op: 'conv', inputs: [x], ...weightAndBias(layer.path, conv), stride: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups });
     }
-    // A functional conv2d on module-held tensors: settings from the call's own arguments.
+    // A functional convolution on module-held tensors: settings from the call's own arguments.
     const settings = op.scalars.filter((s) => s !== null);
     const [stride, padding, dilation, groups] = settings;
     const w = this.ownedTensor(op, op.inputs[1] ?? -1);
@@ -216,7 +245,8 @@ class TraceConverter {
     if (typeof padding === 'string') this.unsupported(op, `padding '${padding}'`);
     this.emit(op, {
       op: 'conv', inputs: [x], weight: constantOf(w.tensor, w.name), bias: b === null ? null : constantOf(b.tensor, b.name),
-      stride: pairOf(stride, 'conv2d stride'), padding: pairOf(padding, 'conv2d padding'), dilation: pairOf(dilation, 'conv2d dilation'), groups: typeof groups === 'number' ? groups : 1,
+      stride: spatialOf(stride, rank, `${op.name} stride`), padding: spatialOf(padding, rank, `${op.name} padding`), dilation: spatialOf(dilation, rank, `${op.name} dilation`),
+      groups: typeof groups === 'number' ? groups : 1,
     });
   }
 

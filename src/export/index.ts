@@ -8,4 +8,4 @@ export { writeOnnx, ONNX_OPSET, type OnnxExportOptions } from './onnx.js';
 export { writeTfjs, TFJS_WEIGHTS_FILE, type TfjsModel, type TfjsModelJson, type TfjsExportOptions } from './tfjs.js';
 export { encodeStateDict } from './safetensors.js';
 export { ExportOutputError, writeFileWhole } from './files.js';
-export { pixelBatch, catrainLogits, maxAbsDifference, type PixelBatch } from './verify.js';
+export { pixelBatch, signalBatch, catrainLogits, maxAbsDifference, type PixelBatch, type InputBatch } from './verify.js';

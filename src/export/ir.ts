@@ -1,4 +1,6 @@
-// The export IR: one small inference graph (NCHW, float32, eval mode) that every format writer reads.
+// The export IR: one small inference graph (channels-first, float32, eval mode) that every format
+// writer reads. Values are [C, H, W] for images and [C, L] for signals; spatial settings hold one entry
+// per spatial dim.
 // It is built once from a traced forward (from-trace.ts), simplified (fold.ts), then written as ONNX,
 // TF.js or anything else without looking at catrain modules again.
 
@@ -22,7 +24,8 @@ interface NodeBase {
   readonly source: string;
 }
 
-export type Pair = readonly [number, number];
+/** One entry per spatial dim: [h, w] for 2-d layers, [l] for 1-d ones. */
+export type Spatial = readonly number[];
 
 /** (x - mean[c]) / std[c] per channel: the dataset normalisation the network was trained behind. */
 export interface NormalizeNode extends NodeBase {
@@ -33,12 +36,12 @@ export interface NormalizeNode extends NodeBase {
 
 export interface ConvNode extends NodeBase {
   readonly op: 'conv';
-  /** [out, in / groups, kh, kw], PyTorch's layout. */
+  /** [out, in / groups, ...kernel], PyTorch's layout. */
   readonly weight: ConstTensor;
   readonly bias: ConstTensor | null;
-  readonly stride: Pair;
-  readonly padding: Pair;
-  readonly dilation: Pair;
+  readonly stride: Spatial;
+  readonly padding: Spatial;
+  readonly dilation: Spatial;
   readonly groups: number;
 }
 
@@ -70,28 +73,28 @@ export interface AddNode extends NodeBase {
 
 export interface MaxPoolNode extends NodeBase {
   readonly op: 'maxpool';
-  readonly kernel: Pair;
-  readonly stride: Pair;
-  readonly padding: Pair;
-  readonly dilation: Pair;
+  readonly kernel: Spatial;
+  readonly stride: Spatial;
+  readonly padding: Spatial;
+  readonly dilation: Spatial;
   readonly ceilMode: boolean;
 }
 
 export interface AvgPoolNode extends NodeBase {
   readonly op: 'avgpool';
-  readonly kernel: Pair;
-  readonly stride: Pair;
-  readonly padding: Pair;
+  readonly kernel: Spatial;
+  readonly stride: Spatial;
+  readonly padding: Spatial;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 }
 
-/** Mean over H and W: [C, H, W] -> [C] (the pooled map is flattened at once). */
+/** Mean over every spatial position: [C, H, W] or [C, L] -> [C] (the pooled map is flattened at once). */
 export interface GlobalAvgPoolNode extends NodeBase {
   readonly op: 'globalavgpool';
 }
 
-/** [C, H, W] -> [C * H * W] in PyTorch's (C-major) order. */
+/** [C, H, W] -> [C * H * W] (or [C, L] -> [C * L]) in PyTorch's (C-major) order. */
 export interface FlattenNode extends NodeBase {
   readonly op: 'flatten';
 }
@@ -102,7 +105,7 @@ export type IrOp = IrNode['op'];
 export type IrNodeSpec = IrNode extends infer N ? (N extends IrNode ? Omit<N, 'output' | 'source'> : never) : never;
 
 export interface IrGraph {
-  /** Input value: [C, H, W] float32 in [0, 1]. */
+  /** Input value: [C, H, W] pixels in [0, 1], or [C, L] raw signal values. */
   readonly input: number;
   readonly output: number;
   readonly values: readonly IrValue[];

@@ -17,6 +17,9 @@ const ints = (name: string, values: readonly number[]): Attribute => ({ name, ty
 const int = (name: string, value: number): Attribute => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
 const float = (name: string, value: number): Attribute => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value });
 
+/** ONNX pads every spatial dim at its start, then every one at its end; PyTorch pads both ends alike. */
+const pads = (padding: readonly number[]): number[] => [...padding, ...padding];
+
 function initializer(name: string, shape: readonly number[], data: Float32Array): onnxProto.onnx.ITensorProto {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('ONNX export needs a little-endian host (raw_data is little-endian)');
   return { name, dims: [...shape], dataType: FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) };
@@ -57,20 +60,20 @@ class OnnxGraphBuilder {
     const y = this.name(node.output);
     switch (node.op) {
       case 'normalize': {
-        const c = node.mean.length;
+        // [1, C, 1, ...]: broadcast over the batch and every spatial position.
+        const shape = [1, ...valueShape(this.graph, node.inputs[0] as number).map((d, i) => (i === 0 ? d : 1))];
         const mid = `${y}_centred`;
-        this.add('Sub', 'normalize', [x, this.constant({ name: 'normalize.mean', shape: [1, c, 1, 1], data: Float32Array.from(node.mean) })], mid);
-        this.add('Div', 'normalize', [mid, this.constant({ name: 'normalize.std', shape: [1, c, 1, 1], data: Float32Array.from(node.std) })], y);
+        this.add('Sub', 'normalize', [x, this.constant({ name: 'normalize.mean', shape, data: Float32Array.from(node.mean) })], mid);
+        this.add('Div', 'normalize', [mid, this.constant({ name: 'normalize.std', shape, data: Float32Array.from(node.std) })], y);
         return;
       }
       case 'conv': {
-        const [, , kh, kw] = node.weight.shape;
         const inputs = [x, this.constant(node.weight)];
         if (node.bias !== null) inputs.push(this.constant(node.bias));
         this.add('Conv', node.source, inputs, y, [
-          ints('kernel_shape', [kh ?? 1, kw ?? 1]),
+          ints('kernel_shape', node.weight.shape.slice(2)),
           ints('strides', node.stride),
-          ints('pads', [node.padding[0], node.padding[1], node.padding[0], node.padding[1]]),
+          ints('pads', pads(node.padding)),
           ints('dilations', node.dilation),
           int('group', node.groups),
         ]);
@@ -92,14 +95,14 @@ class OnnxGraphBuilder {
         this.add('Add', node.source, [x, this.name(node.inputs[1] as number)], y);
         return;
       case 'maxpool':
-        if (node.dilation[0] !== 1 || node.dilation[1] !== 1) throw new UnsupportedExportError(`ONNX export: max pooling with dilation in '${node.source}' (MaxPool dilations are not supported by every runtime)`);
+        if (node.dilation.some((d) => d !== 1)) throw new UnsupportedExportError(`ONNX export: max pooling with dilation in '${node.source}' (MaxPool dilations are not supported by every runtime)`);
         this.add('MaxPool', node.source, [x], y, [
-          ints('kernel_shape', node.kernel), ints('strides', node.stride), ints('pads', [node.padding[0], node.padding[1], node.padding[0], node.padding[1]]), int('ceil_mode', node.ceilMode ? 1 : 0),
+          ints('kernel_shape', node.kernel), ints('strides', node.stride), ints('pads', pads(node.padding)), int('ceil_mode', node.ceilMode ? 1 : 0),
         ]);
         return;
       case 'avgpool':
         this.add('AveragePool', node.source, [x], y, [
-          ints('kernel_shape', node.kernel), ints('strides', node.stride), ints('pads', [node.padding[0], node.padding[1], node.padding[0], node.padding[1]]),
+          ints('kernel_shape', node.kernel), ints('strides', node.stride), ints('pads', pads(node.padding)),
           int('ceil_mode', node.ceilMode ? 1 : 0), int('count_include_pad', node.countIncludePad ? 1 : 0),
         ]);
         return;

@@ -1,10 +1,15 @@
 // Writes the export IR as a TF.js layers model (model.json in Keras' functional format + one weight
-// file). TF.js layers compute channels-last, so the graph starts with a Permute from the NCHW input of
-// the contract to NHWC and keeps activations NHWC inside; weights are transposed to Keras' layouts,
-// PyTorch's explicit padding becomes ZeroPadding2D + 'valid', and a flatten permutes back to
-// channels-first first so the following Dense layer sees PyTorch's feature order.
+// file). TF.js layers compute channels-last, so the graph starts with a Permute from the contract's
+// channels-first input (NCHW or NCL) to NHWC or NLC and keeps activations that way inside; weights are
+// transposed to Keras' layouts, PyTorch's explicit padding becomes zero padding + 'valid', and a
+// flatten permutes back to channels-first first so the following Dense layer sees PyTorch's order.
+// 1-d layers use Keras' 1-d classes; tfjs-layers has no ZeroPadding1D, so 1-d padding goes through
+// a [L, 1, C] view and ZeroPadding2D.
 import { INPUT_NAME } from './contract.js';
-import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode } from './ir.js';
+import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode, type Spatial } from './ir.js';
+import { diagonal, toChannelsFirst, toChannelsLast, transpose } from './keras-layout.js';
+
+export { transpose } from './keras-layout.js';
 
 /** A Keras layer as model.json stores it. */
 interface KerasLayer {
@@ -42,27 +47,7 @@ export interface TfjsModel {
 
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
 
-/** Reorders a row-major tensor: output dim i is input dim perm[i]. */
-export function transpose(data: Float32Array, shape: readonly number[], perm: readonly number[]): { data: Float32Array; shape: number[] } {
-  const outShape = perm.map((p) => shape[p] as number);
-  const inStrides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
-  const stridesInOutOrder = perm.map((p) => inStrides[p] as number);
-  const out = new Float32Array(data.length);
-  const index = new Array<number>(outShape.length).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let source = 0;
-    for (let d = 0; d < index.length; d++) source += (index[d] as number) * (stridesInOutOrder[d] as number);
-    out[o] = data[source] as number;
-    for (let d = index.length - 1; d >= 0; d--) {
-      index[d] = (index[d] as number) + 1;
-      if ((index[d] as number) < (outShape[d] as number)) break;
-      index[d] = 0;
-    }
-  }
-  return { data: out, shape: outShape };
-}
-
-type Layout = 'nhwc' | 'flat';
+type Layout = 'channels_last' | 'flat';
 
 class KerasBuilder {
   readonly layers: KerasLayer[] = [];
@@ -106,10 +91,22 @@ class KerasBuilder {
     this.tensors.set(value, { layer, layout });
   }
 
-  /** ZeroPadding2D when the IR pads, so the next layer can use 'valid' as PyTorch's explicit padding does. */
-  private padded(input: string, padding: readonly [number, number], base: string): string {
-    if (padding[0] === 0 && padding[1] === 0) return input;
-    return this.layer('ZeroPadding2D', `${base}_pad`, { padding: [[padding[0], padding[0]], [padding[1], padding[1]]], data_format: 'channels_last' }, [input]);
+  /** Zero padding when the IR pads, so the next layer can use 'valid' as PyTorch's explicit padding does. */
+  private padded(input: string, value: number, padding: Spatial, base: string): string {
+    if (padding.every((p) => p === 0)) return input;
+    const [c, length] = this.graph.values[value]?.shape ?? [];
+    if (padding.length === 2) {
+      return this.layer('ZeroPadding2D', `${base}_pad`, { padding: padding.map((p) => [p, p]), data_format: 'channels_last' }, [input]);
+    }
+    const p = padding[0] as number;
+    const tall = this.layer('Reshape', `${base}_pad_2d`, { target_shape: [length, 1, c] }, [input]);
+    const pad = this.layer('ZeroPadding2D', `${base}_pad`, { padding: [[p, p], [0, 0]], data_format: 'channels_last' }, [tall]);
+    return this.layer('Reshape', `${base}_pad_1d`, { target_shape: [(length as number) + 2 * p, c] }, [pad]);
+  }
+
+  /** 1 for a [C, L] value, 2 for [C, H, W]. */
+  private rankOf(value: number): number {
+    return (this.graph.values[value]?.shape.length ?? 1) - 1;
   }
 
   private nonNegative(value: number): boolean {
@@ -119,7 +116,7 @@ class KerasBuilder {
 
   private spatial(node: IrNode, value: number): string {
     const t = this.tensor(value);
-    if (t.layout !== 'nhwc') throw new UnsupportedExportError(`TF.js export: '${node.source}' (${node.op}) needs an image-shaped input`);
+    if (t.layout !== 'channels_last') throw new UnsupportedExportError(`TF.js export: '${node.source}' (${node.op}) needs an image- or signal-shaped input`);
     return t.layer;
   }
 
@@ -130,30 +127,35 @@ class KerasBuilder {
     };
     switch (node.op) {
       case 'normalize': {
-        // A per-channel x * (1/std) - mean/std: a 1x1 depthwise conv is the Keras layer that does it exactly.
+        // A per-channel x * (1/std) - mean/std, exactly: a 1x1 depthwise conv for images, and for
+        // signals (tfjs has no depthwise 1-d conv) a width-1 Conv1D whose kernel is diagonal.
         const c = node.mean.length;
-        const kernel = Float32Array.from(node.std, (s) => 1 / s);
-        const bias = Float32Array.from(node.mean, (m, i) => -m / (node.std[i] as number));
-        const name = this.layer('DepthwiseConv2D', 'normalize', { kernel_size: [1, 1], strides: [1, 1], padding: 'valid', depth_multiplier: 1, data_format: 'channels_last', use_bias: true, activation: 'linear' }, [this.spatial(node, node.inputs[0] as number)], [
-          ['depthwise_kernel', { data: kernel, shape: [1, 1, c, 1] }],
-          ['bias', { data: bias, shape: [c] }],
-        ]);
-        return this.set(node.output, name, 'nhwc');
+        const gain = Float32Array.from(node.std, (s) => 1 / s);
+        const bias = { data: Float32Array.from(node.mean, (m, i) => -m / (node.std[i] as number)), shape: [c] };
+        const input = this.spatial(node, node.inputs[0] as number);
+        const common = { strides: [1], padding: 'valid', data_format: 'channels_last', use_bias: true, activation: 'linear' };
+        const name = this.rankOf(node.inputs[0] as number) === 2
+          ? this.layer('DepthwiseConv2D', 'normalize', { ...common, kernel_size: [1, 1], strides: [1, 1], depth_multiplier: 1 }, [input], [['depthwise_kernel', { data: gain, shape: [1, 1, c, 1] }], ['bias', bias]])
+          : this.layer('Conv1D', 'normalize', { ...common, kernel_size: [1], filters: c, dilation_rate: [1] }, [input], [['kernel', { data: diagonal(gain), shape: [1, c, c] }], ['bias', bias]]);
+        return this.set(node.output, name, 'channels_last');
       }
       case 'conv': {
-        const [out, perGroup, kh, kw] = node.weight.shape as [number, number, number, number];
-        const input = this.padded(this.spatial(node, node.inputs[0] as number), node.padding, base);
+        const [out, perGroup, ...kernel] = node.weight.shape as [number, number, ...number[]];
+        const rank = kernel.length;
+        const input = this.padded(this.spatial(node, node.inputs[0] as number), node.inputs[0] as number, node.padding, base);
         const bias: [string, ConstTensor][] = node.bias === null ? [] : [['bias', node.bias]];
-        const common = { kernel_size: [kh, kw], strides: [...node.stride], padding: 'valid', data_format: 'channels_last', dilation_rate: [...node.dilation], use_bias: node.bias !== null, activation: 'linear' };
+        const common = { kernel_size: kernel, strides: [...node.stride], padding: 'valid', data_format: 'channels_last', dilation_rate: [...node.dilation], use_bias: node.bias !== null, activation: 'linear' };
+        // PyTorch [out, in, ...kernel] -> Keras [...kernel, in, out].
+        const spatialAxes = Array.from({ length: rank }, (_, i) => i + 2);
         let name: string;
         if (node.groups === 1) {
-          name = this.layer('Conv2D', base, { ...common, filters: out }, [input], [['kernel', transpose(node.weight.data, node.weight.shape, [2, 3, 1, 0])], ...bias]);
-        } else if (perGroup === 1 && node.groups === out) {
+          name = this.layer(`Conv${rank}D`, base, { ...common, filters: out }, [input], [['kernel', transpose(node.weight.data, node.weight.shape, [...spatialAxes, 1, 0])], ...bias]);
+        } else if (rank === 2 && perGroup === 1 && node.groups === out) {
           name = this.layer('DepthwiseConv2D', base, { ...common, depth_multiplier: 1 }, [input], [['depthwise_kernel', transpose(node.weight.data, node.weight.shape, [2, 3, 0, 1])], ...bias]);
         } else {
-          return unsupported(`grouped convolution (groups = ${node.groups}) other than depthwise`);
+          return unsupported(`grouped convolution (groups = ${node.groups}) other than a 2-d depthwise one`);
         }
-        return this.set(node.output, name, 'nhwc');
+        return this.set(node.output, name, 'channels_last');
       }
       case 'batchnorm': {
         const input = this.tensor(node.inputs[0] as number);
@@ -179,28 +181,34 @@ class KerasBuilder {
       }
       case 'maxpool': {
         if (node.ceilMode) return unsupported('ceil_mode');
-        if (node.dilation[0] !== 1 || node.dilation[1] !== 1) return unsupported('dilation');
+        if (node.dilation.some((d) => d !== 1)) return unsupported('dilation');
         const source = node.inputs[0] as number;
         // Zero padding equals PyTorch's -inf padding only where the input cannot be negative.
-        if ((node.padding[0] > 0 || node.padding[1] > 0) && !this.nonNegative(source)) return unsupported('padding on an input that may be negative');
-        const input = this.padded(this.spatial(node, source), node.padding, base);
-        return this.set(node.output, this.layer('MaxPooling2D', `${base}_maxpool`, { pool_size: [...node.kernel], strides: [...node.stride], padding: 'valid', data_format: 'channels_last' }, [input]), 'nhwc');
+        if (node.padding.some((p) => p > 0) && !this.nonNegative(source)) return unsupported('padding on an input that may be negative');
+        return this.pool('MaxPooling', `${base}_maxpool`, node, source);
       }
       case 'avgpool': {
         if (node.ceilMode) return unsupported('ceil_mode');
-        if ((node.padding[0] > 0 || node.padding[1] > 0) && !node.countIncludePad) return unsupported('padding with count_include_pad = false');
-        const input = this.padded(this.spatial(node, node.inputs[0] as number), node.padding, base);
-        return this.set(node.output, this.layer('AveragePooling2D', `${base}_avgpool`, { pool_size: [...node.kernel], strides: [...node.stride], padding: 'valid', data_format: 'channels_last' }, [input]), 'nhwc');
+        if (node.padding.some((p) => p > 0) && !node.countIncludePad) return unsupported('padding with count_include_pad = false');
+        return this.pool('AveragePooling', `${base}_avgpool`, node, node.inputs[0] as number);
       }
-      case 'globalavgpool':
-        return this.set(node.output, this.layer('GlobalAveragePooling2D', `${base}_pool`, { data_format: 'channels_last' }, [this.spatial(node, node.inputs[0] as number)]), 'flat');
+      case 'globalavgpool': {
+        const rank = this.rankOf(node.inputs[0] as number);
+        return this.set(node.output, this.layer(`GlobalAveragePooling${rank}D`, `${base}_pool`, { data_format: 'channels_last' }, [this.spatial(node, node.inputs[0] as number)]), 'flat');
+      }
       case 'flatten': {
-        const [c, h, w] = this.graph.values[node.inputs[0] as number]?.shape ?? [];
+        const [c, ...positions] = this.graph.values[node.inputs[0] as number]?.shape ?? [];
         let input = this.spatial(node, node.inputs[0] as number);
-        if (c !== 1 && (h ?? 1) * (w ?? 1) !== 1) input = this.layer('Permute', `${base}_nchw`, { dims: [3, 1, 2] }, [input]);
+        if (c !== 1 && positions.reduce((a, b) => a * b, 1) !== 1) input = this.layer('Permute', `${base}_${positions.length === 2 ? 'nchw' : 'ncl'}`, { dims: toChannelsFirst(positions.length) }, [input]);
         return this.set(node.output, this.layer('Flatten', `${base}_flatten`, { data_format: 'channels_last' }, [input]), 'flat');
       }
     }
+  }
+
+  private pool(kind: 'MaxPooling' | 'AveragePooling', name: string, node: IrNode & { kernel: Spatial; stride: Spatial; padding: Spatial }, source: number): void {
+    const input = this.padded(this.spatial(node, source), source, node.padding, node.source === '' ? node.op : node.source);
+    const config = { pool_size: [...node.kernel], strides: [...node.stride], padding: 'valid', data_format: 'channels_last' };
+    this.set(node.output, this.layer(`${kind}${node.kernel.length}D`, name, config, [input]), 'channels_last');
   }
 }
 
@@ -213,12 +221,13 @@ export interface TfjsExportOptions {
 export function writeTfjs(graph: IrGraph, options: TfjsExportOptions): TfjsModel {
   const builder = new KerasBuilder(graph);
   const shape = graph.values[graph.input]?.shape ?? [];
-  if (shape.length !== 3) throw new UnsupportedExportError(`TF.js export needs an image input [C, H, W], got [${shape.join(', ')}]`);
+  if (shape.length !== 2 && shape.length !== 3) throw new UnsupportedExportError(`TF.js export needs an image input [C, H, W] or a signal input [C, L], got [${shape.join(', ')}]`);
+  const rank = shape.length - 1;
   const input = builder.layer('InputLayer', INPUT_NAME, { batch_input_shape: [null, ...shape], sparse: false }, []);
-  builder.set(graph.input, builder.layer('Permute', 'input_nhwc', { dims: [2, 3, 1] }, [input]), 'nhwc');
+  builder.set(graph.input, builder.layer('Permute', rank === 2 ? 'input_nhwc' : 'input_nlc', { dims: toChannelsLast(rank) }, [input]), 'channels_last');
   for (const node of graph.nodes) builder.emit(node);
   let output = builder.tensor(graph.output);
-  if (output.layout === 'nhwc') output = { layer: builder.layer('Permute', 'output_nchw', { dims: [3, 1, 2] }, [output.layer]), layout: 'nhwc' };
+  if (output.layout === 'channels_last') output = { layer: builder.layer('Permute', rank === 2 ? 'output_nchw' : 'output_ncl', { dims: toChannelsFirst(rank) }, [output.layer]), layout: 'channels_last' };
   const total = builder.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   const weights = new Float32Array(total);
   let offset = 0;

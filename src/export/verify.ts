@@ -1,13 +1,19 @@
-// What an export is checked against: catrain's own logits for the same pixels. Used by the tests and
-// bench/export; a deployer's runtime gets the pixel batch, catrain gets it normalised as in training.
+// What an export is checked against: catrain's own logits for the same inputs. Used by the tests and
+// bench/export; a deployer's runtime gets the raw batch (pixels in [0, 1], or signal values as
+// recorded), catrain gets it normalised as in training.
 import * as E from '../engine/index.js';
-import type { ImageDataset } from '../data/index.js';
+import type { ImageDataset, SequenceDataset } from '../data/index.js';
 import type { Module } from '../nn/index.js';
 
-/** A batch of images as the exported graphs take it: float32 pixel / 255, NCHW. */
-export interface PixelBatch {
+/** A batch as the exported graphs take it: float32 pixel / 255 NCHW, or raw signal values NCL. */
+export interface InputBatch {
   readonly data: Float32Array;
-  /** [N, C, H, W] */
+  /** [N, C, H, W] or [N, C, L] */
+  readonly shape: readonly number[];
+}
+
+/** A batch of images: float32 pixel / 255, NCHW. */
+export interface PixelBatch extends InputBatch {
   readonly shape: readonly [number, number, number, number];
 }
 
@@ -26,19 +32,36 @@ export function pixelBatch(dataset: ImageDataset, count: number): PixelBatch {
   return { data, shape: [n, c, h, w] };
 }
 
-/** catrain's logits for a pixel batch: per-channel (x - mean) / std, then the network in eval mode. */
-export function catrainLogits(model: Module, batch: PixelBatch, normalization: { mean: readonly number[]; std: readonly number[] }): Float32Array {
-  const [n, c, h, w] = batch.shape;
+/**
+ * The first `count` signals of a sequence set as recorded, before normalisation (the set holds them
+ * normalised by its training statistics; the export takes raw values and normalises inside).
+ */
+export function signalBatch(dataset: SequenceDataset, count: number): InputBatch {
+  const n = Math.min(count, dataset.count);
+  const { channels: c, length } = dataset;
+  const { mean, std } = dataset.normalization;
+  const data = new Float32Array(n * c * length);
+  for (let i = 0; i < data.length; i++) {
+    const ch = Math.floor(i / length) % c;
+    data[i] = (dataset.values[i] as number) * (std[ch] as number) + (mean[ch] as number);
+  }
+  return { data, shape: [n, c, length] };
+}
+
+/** catrain's logits for a raw batch: per-channel (x - mean) / std, then the network in eval mode. */
+export function catrainLogits(model: Module, batch: InputBatch, normalization: { mean: readonly number[]; std: readonly number[] }): Float32Array {
+  const [n = 0, c = 1, ...positions] = batch.shape;
+  const perChannel = positions.reduce((a, b) => a * b, 1);
   const normalized = new Float32Array(batch.data.length);
   for (let i = 0; i < batch.data.length; i++) {
-    const ch = Math.floor(i / (h * w)) % c;
+    const ch = Math.floor(i / perChannel) % c;
     normalized[i] = ((batch.data[i] as number) - (normalization.mean[ch] as number)) / (normalization.std[ch] as number);
   }
   const modes = model.modules().map((m) => [m, m.training] as const);
   model.eval();
   try {
     const device = model.parameters()[0]?.value.device ?? 'cpu';
-    return E.noGrad(() => E.scope(() => Float32Array.from(model.call(E.tensor(normalized, { shape: [n, c, h, w] }).to(device)).cpu().data<'float32'>())));
+    return E.noGrad(() => E.scope(() => Float32Array.from(model.call(E.tensor(normalized, { shape: [n, c, ...positions] }).to(device)).cpu().data<'float32'>())));
   } finally {
     for (const [m, mode] of modes) m.train(mode);
   }
