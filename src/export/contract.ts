@@ -1,6 +1,7 @@
-// The deployable contract every export carries: float32 pixels in [0, 1], NCHW, one input named
-// 'input' and one output named 'logits'; the dataset normalisation lives inside the graph. This file
-// derives that contract for a run and renders it as the flat string metadata the formats store.
+// The deployable contract every export carries: float32 pixels in [0, 1] NCHW for images, or raw
+// signal values NCL for sequences; one input named 'input' and one output named 'logits'; the dataset
+// normalisation lives inside the graph. This file derives that contract for a run and renders it as
+// the flat string metadata the formats store.
 import { CIFAR10_CLASSES, FASHION_MNIST_CLASSES, normalizationFor, parseDatasetSpec, type DatasetKind } from '../data/index.js';
 
 export const INPUT_NAME = 'input';
@@ -9,7 +10,7 @@ export const OUTPUT_NAME = 'logits';
 export interface ExportContract {
   /** Zoo or registered model name the network was built from. */
   readonly model: string;
-  /** One example without the batch dim: [C, H, W]. */
+  /** One example without the batch dim: [C, H, W], or [C, L] for a sequence. */
   readonly inputShape: readonly number[];
   readonly dataset: DatasetKind;
   /** Per-channel constants applied inside the exported graph: (x - mean) / std. */
@@ -36,25 +37,33 @@ export interface ContractSource {
   data: string;
   inputShape: readonly number[];
   numClasses: number;
+  /**
+   * A sequence run's data record (data.json): its training statistics and class names, which no
+   * constant of the dataset kind gives.
+   */
+  sequence?: { normalization: { mean: readonly number[]; std: readonly number[] }; classNames?: readonly string[] };
 }
 
 export function contractFor(source: ContractSource): ExportContract {
   const dataset = parseDatasetSpec(source.data).kind;
   const channels = source.inputShape[0] ?? 0;
-  const { mean, std } = normalizationFor(dataset, channels);
-  return { model: source.model, inputShape: [...source.inputShape], dataset, mean: [...mean], std: [...std], classNames: classNamesFor(dataset, source.numClasses) };
+  const { mean, std } = source.sequence?.normalization ?? normalizationFor(dataset, channels);
+  const names = source.sequence?.classNames;
+  const classNames = names !== undefined && names.length === source.numClasses ? [...names] : classNamesFor(dataset, source.numClasses);
+  return { model: source.model, inputShape: [...source.inputShape], dataset, mean: [...mean], std: [...std], classNames };
 }
 
 /** The contract as string pairs (ONNX metadata_props, safetensors __metadata__, TF.js userDefinedMetadata). */
 export function contractMetadata(contract: ExportContract, normalization: 'in-graph' | 'by-caller' = 'in-graph'): Record<string, string> {
+  const signal = contract.inputShape.length === 2;
   return {
     'catrain.model': contract.model,
     'catrain.dataset': contract.dataset,
     input_name: INPUT_NAME,
     input_shape: JSON.stringify(['N', ...contract.inputShape]),
-    input_layout: 'NCHW',
+    input_layout: signal ? 'NCL' : 'NCHW',
     input_dtype: 'float32',
-    input_range: '[0, 1] (pixel / 255)',
+    input_range: signal ? 'raw signal values, as in the training files' : '[0, 1] (pixel / 255)',
     normalization: JSON.stringify({ mean: contract.mean, std: contract.std, applied: normalization === 'in-graph' ? 'inside the graph' : 'by the caller, before the network' }),
     output_name: OUTPUT_NAME,
     class_names: JSON.stringify(contract.classNames),

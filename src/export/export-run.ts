@@ -11,7 +11,7 @@ import { writeOnnx } from './onnx.js';
 import { encodeStateDict } from './safetensors.js';
 import { TFJS_WEIGHTS_FILE, writeTfjs } from './tfjs.js';
 import type { Module } from '../nn/index.js';
-import { loadRunNetwork, RunDirectory, RunDirectoryError } from '../train/index.js';
+import { loadRunNetwork, readRunData, RunDirectory, RunDirectoryError } from '../train/index.js';
 
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'safetensors'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -55,7 +55,7 @@ export function exportNetwork(model: Module, contract: ExportContract, format: E
         metadata: contractMetadata(contract),
         graphName: contract.model,
         producerVersion: PRODUCER_VERSION,
-        docString: `${contract.model} exported by catrain: input float32 [N, ${contract.inputShape.join(', ')}] NCHW in [0, 1], output logits`,
+        docString: `${contract.model} exported by catrain: input float32 [N, ${contract.inputShape.join(', ')}] ${contract.inputShape.length === 2 ? 'NCL raw signal values' : 'NCHW in [0, 1]'}, output logits`,
       });
       writeFileWhole(out, bytes, overwrite);
       return { format, files: [out], contract };
@@ -85,7 +85,9 @@ export function exportRun(dir: string, format: ExportFormat, out: string, option
   try {
     const architecture = loaded.architecture;
     if (architecture === undefined) throw new RunDirectoryError(`${dir}: architecture.json could not be read`);
-    const contract = contractFor({ model: loaded.config.model, data: loaded.config.data, inputShape: architecture.input_shape, numClasses: architecture.num_classes });
+    const data = readRunData(run);
+    const sequence = data === null ? {} : { sequence: { normalization: data.normalization, ...(data.class_names === undefined ? {} : { classNames: data.class_names }) } };
+    const contract = contractFor({ model: loaded.config.model, data: loaded.config.data, inputShape: architecture.input_shape, numClasses: architecture.num_classes, ...sequence });
     return exportNetwork(loaded.model, contract, format, out, { ...options, architectureJson: readFileSync(run.file('architecture'), 'utf8') });
   } finally {
     loaded.model.dispose();
