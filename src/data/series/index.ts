@@ -1,42 +1,10 @@
-// TEMPORARY placeholder on branch ts-data, so the data layer builds and its specs can be tested
-// before the real loaders land. The lead replaces this file with helper GEN's src/data/series/ on
-// merge; nothing here is meant to ship. Signatures follow the contract in the issue-17 brief.
-import type { SequenceDataset, SequenceNormalization } from '../dataset.js';
-
-export interface SeriesSplits {
-  train: SequenceDataset;
-  test: SequenceDataset;
-}
-
-export interface SensorCsvOptions {
-  window: number;
-  stride?: number;
-  testFraction?: number;
-  labelColumn?: string;
-}
-
-/** A file that is not what its format says; `line` is 1-based, 0 when the problem is not one line. */
-export class SeriesFormatError extends Error {
-  override name = 'SeriesFormatError';
-  constructor(message: string, readonly file: string, readonly line: number) {
-    super(message);
-  }
-}
-
-const notMerged = (what: string): Error => new Error(`${what}: the time-series loaders are not merged yet (src/data/series is a placeholder on this branch)`);
-
-export function loadUcr(dir: string, name: string): SeriesSplits {
-  throw notMerged(`ucr:${dir}/${name}`);
-}
-
-export function loadUea(dir: string, name: string): SeriesSplits {
-  throw notMerged(`uea:${dir}/${name}`);
-}
-
-export function loadSensorCsv(file: string, options: SensorCsvOptions): SeriesSplits {
-  throw notMerged(`csv:${file} (window ${options.window})`);
-}
-
-export function normalizeWith(dataset: SequenceDataset, normalization: SequenceNormalization): SequenceDataset {
-  throw notMerged(`normalizeWith(${dataset.name}, ${normalization.mean.length} channels)`);
-}
+// Time-series files: the UCR tsv and sktime .ts archives and sensor CSV logs, read into paired,
+// normalised SequenceDatasets, with bad input reported as a SeriesFormatError at its file and line.
+export { SeriesFormatError } from './errors.js';
+export { loadUcr, readUcrFile } from './ucr.js';
+export { loadUea, readTsFile } from './uea.js';
+export { loadSensorCsv, type SensorCsvOptions, type SensorCsvSplits } from './csv.js';
+export { pairSplits, type SeriesSplits } from './pair.js';
+export { channelStatistics, normalizeWith, sharedFloats } from './normalize.js';
+export { classNamesOf } from './labels.js';
+export type { RawSplit } from './raw.js';
