@@ -5,7 +5,7 @@
 // its forward reads them. Works for any network built from catrain modules whose ops are listed
 // below; anything else is named in an error.
 import * as E from '../engine/index.js';
-import { BatchNorm, Conv1d, Conv2d, Linear, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
+import { BatchNorm, Convolution, Linear, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
 import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode, type IrNodeSpec, type IrValue, type Spatial } from './ir.js';
 
 export interface InputNormalization {
@@ -24,7 +24,7 @@ function effectiveConstant(path: string, module: Module, name: string): ConstTen
   return E.noGrad(() => E.scope(() => constantOf(module.effectiveValue(name), `${path}.${name}`)));
 }
 
-function weightAndBias(path: string, layer: Conv1d | Conv2d | Linear): { weight: ConstTensor; bias: ConstTensor | null } {
+function weightAndBias(path: string, layer: Convolution | Linear): { weight: ConstTensor; bias: ConstTensor | null } {
   return { weight: effectiveConstant(path, layer, 'weight'), bias: layer.bias === null ? null : effectiveConstant(path, layer, 'bias') };
 }
 
@@ -232,20 +232,23 @@ class TraceConverter {
   private conv(op: TracedOp, x: number): void {
     const rank = this.spatialRank(op, x);
     if (rank !== (op.name === 'conv1d' ? 1 : 2)) this.unsupported(op, `expected a [N, C, ${op.name === 'conv1d' ? 'L' : 'H, W'}] input, got [N, ${this.shapeOf(x).join(', ')}]`);
-    const layer = this.layerModule(op, Conv2d) ?? this.layerModule(op, Conv1d);
+    const layer = this.layerModule(op, Convolution);
     if (layer !== undefined) {
       const conv = layer.module;
-      return this.emit(op, { op: 'conv', inputs: [x], ...weightAndBias(layer.path, conv), stride: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups });
+      return this.emit(op, {
+        op: 'conv', inputs: [x], ...weightAndBias(layer.path, conv), stride: conv.stride, padding: conv.padding, paddingEnd: conv.paddingEnd, dilation: conv.dilation, groups: conv.groups,
+      });
     }
     // A functional convolution on module-held tensors: settings from the call's own arguments.
     const settings = op.scalars.filter((s) => s !== null);
     const [stride, padding, dilation, groups] = settings;
     const w = this.ownedTensor(op, op.inputs[1] ?? -1);
     const b = op.inputs[2] === undefined ? null : this.ownedTensor(op, op.inputs[2]);
-    if (typeof padding === 'string') this.unsupported(op, `padding '${padding}'`);
+    if (typeof padding === 'string') this.unsupported(op, `padding '${padding}' in a functional convolution (a Conv1d or Conv2d module with it exports)`);
+    const pad = spatialOf(padding, rank, `${op.name} padding`);
     this.emit(op, {
       op: 'conv', inputs: [x], weight: constantOf(w.tensor, w.name), bias: b === null ? null : constantOf(b.tensor, b.name),
-      stride: spatialOf(stride, rank, `${op.name} stride`), padding: spatialOf(padding, rank, `${op.name} padding`), dilation: spatialOf(dilation, rank, `${op.name} dilation`),
+      stride: spatialOf(stride, rank, `${op.name} stride`), padding: pad, paddingEnd: pad, dilation: spatialOf(dilation, rank, `${op.name} dilation`),
       groups: typeof groups === 'number' ? groups : 1,
     });
   }

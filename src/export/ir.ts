@@ -40,7 +40,10 @@ export interface ConvNode extends NodeBase {
   readonly weight: ConstTensor;
   readonly bias: ConstTensor | null;
   readonly stride: Spatial;
+  /** Zero padding before each spatial dim. */
   readonly padding: Spatial;
+  /** Zero padding after each spatial dim: one more than `padding` where 'same' met an even kernel. */
+  readonly paddingEnd: Spatial;
   readonly dilation: Spatial;
   readonly groups: number;
 }

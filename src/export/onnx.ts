@@ -73,7 +73,7 @@ class OnnxGraphBuilder {
         this.add('Conv', node.source, inputs, y, [
           ints('kernel_shape', node.weight.shape.slice(2)),
           ints('strides', node.stride),
-          ints('pads', pads(node.padding)),
+          ints('pads', [...node.padding, ...node.paddingEnd]),
           ints('dilations', node.dilation),
           int('group', node.groups),
         ]);

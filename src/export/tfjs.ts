@@ -92,16 +92,16 @@ class KerasBuilder {
   }
 
   /** Zero padding when the IR pads, so the next layer can use 'valid' as PyTorch's explicit padding does. */
-  private padded(input: string, value: number, padding: Spatial, base: string): string {
-    if (padding.every((p) => p === 0)) return input;
+  private padded(input: string, value: number, padding: Spatial, base: string, paddingEnd: Spatial = padding): string {
+    if (padding.every((p) => p === 0) && paddingEnd.every((p) => p === 0)) return input;
     const [c, length] = this.graph.values[value]?.shape ?? [];
     if (padding.length === 2) {
-      return this.layer('ZeroPadding2D', `${base}_pad`, { padding: padding.map((p) => [p, p]), data_format: 'channels_last' }, [input]);
+      return this.layer('ZeroPadding2D', `${base}_pad`, { padding: padding.map((p, i) => [p, paddingEnd[i]]), data_format: 'channels_last' }, [input]);
     }
-    const p = padding[0] as number;
+    const [before, after] = [padding[0] as number, paddingEnd[0] as number];
     const tall = this.layer('Reshape', `${base}_pad_2d`, { target_shape: [length, 1, c] }, [input]);
-    const pad = this.layer('ZeroPadding2D', `${base}_pad`, { padding: [[p, p], [0, 0]], data_format: 'channels_last' }, [tall]);
-    return this.layer('Reshape', `${base}_pad_1d`, { target_shape: [(length as number) + 2 * p, c] }, [pad]);
+    const pad = this.layer('ZeroPadding2D', `${base}_pad`, { padding: [[before, after], [0, 0]], data_format: 'channels_last' }, [tall]);
+    return this.layer('Reshape', `${base}_pad_1d`, { target_shape: [(length as number) + before + after, c] }, [pad]);
   }
 
   /** 1 for a [C, L] value, 2 for [C, H, W]. */
@@ -142,7 +142,7 @@ class KerasBuilder {
       case 'conv': {
         const [out, perGroup, ...kernel] = node.weight.shape as [number, number, ...number[]];
         const rank = kernel.length;
-        const input = this.padded(this.spatial(node, node.inputs[0] as number), node.inputs[0] as number, node.padding, base);
+        const input = this.padded(this.spatial(node, node.inputs[0] as number), node.inputs[0] as number, node.padding, base, node.paddingEnd);
         const bias: [string, ConstTensor][] = node.bias === null ? [] : [['bias', node.bias]];
         const common = { kernel_size: kernel, strides: [...node.stride], padding: 'valid', data_format: 'channels_last', dilation_rate: [...node.dilation], use_bias: node.bias !== null, activation: 'linear' };
         // PyTorch [out, in, ...kernel] -> Keras [...kernel, in, out].
