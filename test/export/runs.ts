@@ -27,7 +27,7 @@ export const LENET5_HISTORY: PruneEvent[] = [
 ];
 
 /** Replaces BatchNorm statistics and affine terms (1, 0 at init) with random ones. */
-function perturbBatchNorms(model: Module): void {
+export function perturbBatchNorms(model: Module): void {
   E.noGrad(() =>
     E.scope(() => {
       const state = new Map<string, E.Tensor>();
