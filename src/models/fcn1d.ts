@@ -15,17 +15,24 @@ export function convNormRelu(inChannels: number, outChannels: number, kernel: nu
 export const FCN1D_FILTERS = [128, 256, 128] as const;
 export const FCN1D_KERNELS = [8, 5, 3] as const;
 
+export interface Fcn1dOptions extends ModelOptions {
+  /** The three blocks' filters (default Wang et al.'s 128, 256, 128; narrower ones make quick tests). */
+  filters?: readonly [number, number, number];
+}
+
 export class Fcn1d extends Module {
   /** block1..block3, each Sequential(conv, bn, relu). */
   readonly blocks: readonly Sequential[];
   readonly avgpool: GlobalAvgPool1d;
   readonly fc: Linear;
 
-  constructor(options: ModelOptions = {}) {
+  constructor(options: Fcn1dOptions = {}) {
     super();
     let width = checkCount('fcn1d', 'inChannels', options.inChannels ?? 1);
     const numClasses = checkCount('fcn1d', 'numClasses', options.numClasses ?? 2);
-    this.blocks = FCN1D_FILTERS.map((filters, i) => {
+    const filterCounts = (options.filters ?? FCN1D_FILTERS).map((f) => checkCount('fcn1d', 'filters', f));
+    if (filterCounts.length !== 3) throw new RangeError(`fcn1d: filters must list the 3 blocks' filters, got ${filterCounts.length}`);
+    this.blocks = filterCounts.map((filters, i) => {
       const block = this.registerModule(`block${i + 1}`, convNormRelu(width, filters, FCN1D_KERNELS[i] as number));
       width = filters;
       return block;
@@ -42,4 +49,4 @@ export class Fcn1d extends Module {
   }
 }
 
-export const fcn1d = (options: ModelOptions = {}): Fcn1d => new Fcn1d(options);
+export const fcn1d = (options: Fcn1dOptions = {}): Fcn1d => new Fcn1d(options);

@@ -48,17 +48,24 @@ export class SeriesResidualBlock extends ChainedBlock<SeriesBranch> {
   }
 }
 
+export interface ResNet1dOptions extends ModelOptions {
+  /** The three blocks' widths (default Wang et al.'s 64, 128, 128; narrower ones make quick tests). */
+  widths?: readonly [number, number, number];
+}
+
 export class ResNet1d extends Module {
   /** layer1..layer3. */
   readonly blocks: readonly SeriesResidualBlock[];
   readonly avgpool: GlobalAvgPool1d;
   readonly fc: Linear;
 
-  constructor(options: ModelOptions = {}) {
+  constructor(options: ResNet1dOptions = {}) {
     super();
     let width = checkCount('resnet1d', 'inChannels', options.inChannels ?? 1);
     const numClasses = checkCount('resnet1d', 'numClasses', options.numClasses ?? 2);
-    this.blocks = RESNET1D_WIDTHS.map((planes, i) => {
+    const widths = (options.widths ?? RESNET1D_WIDTHS).map((w) => checkCount('resnet1d', 'widths', w));
+    if (widths.length !== 3) throw new RangeError(`resnet1d: widths must list the 3 blocks' widths, got ${widths.length}`);
+    this.blocks = widths.map((planes, i) => {
       const block = this.registerModule(`layer${i + 1}`, new SeriesResidualBlock(width, planes));
       width = planes;
       return block;
@@ -75,4 +82,4 @@ export class ResNet1d extends Module {
   }
 }
 
-export const resnet1d = (options: ModelOptions = {}): ResNet1d => new ResNet1d(options);
+export const resnet1d = (options: ResNet1dOptions = {}): ResNet1d => new ResNet1d(options);

@@ -8,6 +8,7 @@ import { applyEvents, buildStructureGraph, expectedComplexity, GateState, type G
 import { countComplexity, createModel } from '../../src/models/index.js';
 import type { Module } from '../../src/nn/index.js';
 import { TinyResNet } from './nets.js';
+import { smallResNet1d } from './series-nets.js';
 
 /** A seeded generator for theta values and draws (mulberry32: an LCG's consecutive draws are correlated). */
 function lcg(seed: number): () => number {
@@ -38,6 +39,8 @@ const networks: [string, () => Module, number[]][] = [
   ['resnet20', () => createModel('resnet20'), [3, 32, 32]],
   ['lenet5', () => createModel('lenet5'), [1, 28, 28]],
   ['TinyResNet', () => new TinyResNet(), [1, 12, 12]],
+  ['resnet1d (narrow)', () => smallResNet1d(), [1, 20]],
+  ['lenet1d', () => createModel('lenet1d', { inputLength: 40 }), [1, 40]],
 ];
 
 for (const [name, make, shape] of networks) {
@@ -94,9 +97,13 @@ for (const [name, make, shape] of networks) {
   });
 }
 
-test('the count at a vertex equals the count of the network physically pruned to it', () => {
-  const model = createModel('resnet20');
-  const shape = [3, 32, 32];
+const vertices: [string, () => Module, number[], string[]][] = [
+  ['resnet20', () => createModel('resnet20'), [3, 32, 32], ['layer1.1', 'layer3.0']],
+  ['resnet1d', () => createModel('resnet1d'), [1, 50], ['layer3']],
+];
+
+for (const [name, make, shape, removed] of vertices) test(`${name}: the count at a vertex equals the count of the network physically pruned to it`, () => {
+  const model = make();
   const graph = buildStructureGraph(model, shape);
   const gates = GateState.initial(graph, { units: true, layers: true, protect: [] });
   const events: PruneEvent[] = [];
@@ -107,7 +114,7 @@ test('the count at a vertex equals the count of the network physically pruned to
     record.theta = record.theta.map((_, i) => (keep.includes(i) ? 1 : 0));
     events.push({ step: 0, kind: 'units', group: id, keep });
   }
-  for (const id of ['layer1.1', 'layer3.0']) {
+  for (const id of removed) {
     (gates.blocks.get(id) as { theta: number[] }).theta = [0];
     events.push({ step: 0, kind: 'block', block: id });
   }

@@ -10,6 +10,7 @@ import { buildStructureGraph, GateMultipliers, GateState, type StructureGraph } 
 import { createModel } from '../../src/models/index.js';
 import type { Module } from '../../src/nn/index.js';
 import { FunctionalCnn, TinyResNet } from './nets.js';
+import { FunctionalCnn1d, smallResNet1d } from './series-nets.js';
 
 interface Case {
   name: string;
@@ -23,6 +24,9 @@ const CASES: Case[] = [
   { name: 'resnet20', build: () => createModel('resnet20'), shape: [3, 16, 16], classes: 10 },
   { name: 'TinyResNet', build: () => new TinyResNet(), shape: [1, 12, 12], classes: 4 },
   { name: 'FunctionalCnn (not foldable)', build: () => new FunctionalCnn(), shape: [1, 8, 8], classes: 3 },
+  { name: 'resnet1d', build: () => smallResNet1d(), shape: [1, 20], classes: 3 },
+  { name: 'lenet1d (folded through a flatten of [N, C, L])', build: () => createModel('lenet1d', { inputLength: 30, numClasses: 3 }), shape: [1, 30], classes: 3 },
+  { name: 'FunctionalCnn1d (not foldable)', build: () => new FunctionalCnn1d(), shape: [2, 10], classes: 3 },
 ];
 
 // A coupled group's activation sites also gate what its sums carry on, which the folded gate leaves
@@ -74,6 +78,7 @@ for (const c of CASES) {
       if (c.name.startsWith('FunctionalCnn')) assert.equal(folded.folded, 0, 'a functional ReLU or pool follows every gate site');
       else assert.ok(folded.folded > 0);
       if (c.name === 'resnet20') assert.equal(folded.norms, 9);
+      if (c.name === 'resnet1d') assert.equal(folded.norms, 3);
     });
   });
 }

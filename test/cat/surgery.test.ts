@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as E from '../../src/engine/index.js';
 import { applyEvents, buildStructureGraph, GateMultipliers, GateState, type PruneEvent } from '../../src/cat/index.js';
-import { createModel } from '../../src/models/index.js';
+import { createModel, fcn1d } from '../../src/models/index.js';
 import type { Module } from '../../src/nn/index.js';
 import { assertClose } from '../helpers/check.js';
 import { FunctionalCnn, TinyResNet } from './nets.js';
+import { FunctionalCnn1d, smallResNet1d } from './series-nets.js';
 
 /** Puts BatchNorm statistics away from their defaults, so dropped channels would show. */
 function perturbStatistics(model: Module): void {
@@ -64,6 +65,11 @@ checkExact('resnet20 units and blocks', () => createModel('resnet20'), [3, 32, 3
 checkExact('resnet50 bottlenecks', () => createModel('resnet50', { numClasses: 10 }), [3, 32, 32], (g) => someUnits(g, ['layer2.1', 'layer4.0']));
 checkExact('a residual network defined here', () => new TinyResNet(), [1, 12, 12], (g) => someUnits(g, ['blocks.1']));
 checkExact('a functional CNN defined here', () => new FunctionalCnn(), [1, 8, 8], (g) => someUnits(g));
+checkExact('resnet1d units and a projection block', () => smallResNet1d(), [1, 20], (g) => someUnits(g, ['layer2']));
+checkExact('resnet1d units and its BatchNorm-shortcut block', () => smallResNet1d(), [1, 20], (g) => someUnits(g, ['layer3']));
+checkExact('fcn1d', () => fcn1d({ filters: [6, 12, 6], inChannels: 2 }), [2, 16], (g) => someUnits(g));
+checkExact('lenet1d (through a flatten of [N, C, L])', () => createModel('lenet1d', { inputLength: 30 }), [1, 30], (g) => someUnits(g));
+checkExact('a functional 1-d CNN defined here', () => new FunctionalCnn1d(), [2, 10], (g) => someUnits(g));
 
 test('channels-last weights stay channels-last through surgery', () => {
   const model = createModel('resnet20').toMemoryFormat('channels_last');

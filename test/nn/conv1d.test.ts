@@ -20,6 +20,24 @@ test('conv1d: hand-computed valid and same (even kernel) outputs', () => {
   });
 });
 
+test("an uneven 'same' padding equals libtorch's string overload, in 1-d and 2-d, and a trace sees that overload", () => {
+  E.manualSeed(5);
+  E.scope(() => {
+    const x = E.randn([2, 3, 9]);
+    const w = E.randn([4, 3, 4]);
+    const b = E.randn([4]);
+    const libtorch = E.callTensor(E.aten('conv1d', 'padding'), x, w, b, [1], 'same', [3], 1);
+    assertClose(E.conv1d(x, w, b, { padding: 'same', dilation: 3 }), libtorch, { atol: 1e-5 });
+    const image = E.randn([2, 3, 6, 7]);
+    const w2 = E.randn([4, 3, 2, 3]);
+    assertClose(E.conv2d(image, w2, null, { padding: 'same' }), E.callTensor(E.aten('conv2d', 'padding'), image, w2, null, [1, 1], 'same', [1, 1], 1), { atol: 1e-5 });
+    assertClose(E.conv1d(x, w, b, { padding: 'valid' }), E.conv1d(x, w, b), { atol: 1e-6 });
+    const seen: string[] = [];
+    E.observeOps((call) => seen.push(`${call.op} ${call.args.filter((a) => typeof a === 'string').join('')}`), () => E.conv1d(x, w, b, { padding: 'same' }));
+    assert.deepEqual(seen, ['aten::conv1d.padding same']);
+  });
+});
+
 test('conv1d equals conv2d on a height-1 input (stride, padding, dilation, groups)', () => {
   E.manualSeed(1);
   E.scope(() => {

@@ -6,12 +6,15 @@ import assert from 'node:assert/strict';
 import * as E from '../../src/engine/index.js';
 import { BasicBlock, Bottleneck, Identity, Module, Sequential, registerResidual, residualOf, type BranchHook, type Residual, type ResidualBlock } from '../../src/nn/index.js';
 import { assertClose } from '../helpers/check.js';
+import { SeriesResidualBlock } from '../../src/models/index.js';
 
 const blocks: [string, () => ResidualBlock, number[]][] = [
   ['BasicBlock, identity shortcut', () => new BasicBlock(4, 4), [2, 4, 6, 6]],
   ['BasicBlock, projection shortcut', () => new BasicBlock(4, 8, { stride: 2, shortcutName: 'shortcut' }), [2, 4, 6, 6]],
   ['Bottleneck, projection shortcut', () => new Bottleneck(8, 4, { stride: 2 }), [2, 8, 6, 6]],
   ['Bottleneck, identity shortcut', () => new Bottleneck(16, 4), [2, 16, 6, 6]],
+  ['resnet1d block, 1-d projection shortcut', () => new SeriesResidualBlock(3, 6), [2, 3, 10]],
+  ['resnet1d block, BatchNorm shortcut', () => new SeriesResidualBlock(6, 6), [2, 6, 10]],
 ];
 
 for (const [name, make, shape] of blocks) {

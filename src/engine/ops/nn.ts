@@ -1,5 +1,5 @@
 // Neural-network operators: dense and convolution layers, normalisation, pooling, losses.
-import { aten, callTensor, callTensorAs } from '../aten.js';
+import { aten, callTensor, callTensorAs, type AtenOp } from '../aten.js';
 import type { Tensor } from '../tensor.js';
 
 export type Pair = number | readonly [number, number];
@@ -22,11 +22,11 @@ const MATMUL = aten('matmul');
 const MM = aten('mm');
 const CONV1D = aten('conv1d');
 const CONV2D = aten('conv2d');
-// The overloads that take the padding as a string: 'same' with an even kernel pads one more step at
-// the end than at the start, which no symmetric int padding gives, and libtorch pads inside the op,
-// so a trace still sees one convolution.
+// The overloads that take the padding as a string, as observers see a 'same' convolution that pads
+// one more step at the end than at the start (an even kernel), which no symmetric int padding gives.
 const CONV1D_PADDING = aten('conv1d', 'padding');
 const CONV2D_PADDING = aten('conv2d', 'padding');
+const CONSTANT_PAD_ND = aten('constant_pad_nd');
 const SLICE = aten('slice', 'Tensor');
 const BATCH_NORM = aten('batch_norm');
 const MAX_POOL2D = aten('max_pool2d');
@@ -71,13 +71,48 @@ export interface Conv2dOptions {
  */
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
-  return callTensor(typeof padding === 'string' ? CONV1D_PADDING : CONV1D, x, weight, bias, stride, padding, dilation, groups);
+  if (typeof padding === 'string') return stringPadded(CONV1D, CONV1D_PADDING, [x, weight, bias, stride, padding, dilation, groups]);
+  return callTensor(CONV1D, x, weight, bias, stride, padding, dilation, groups);
+}
+
+type StringPaddedArgs = [x: Tensor, weight: Tensor, bias: Tensor | null, stride: Single | Pair, padding: PaddingMode, dilation: Single | Pair, groups: number];
+
+/**
+ * A convolution with padding 'same' or 'valid' as int paddings: symmetric ones go to the int
+ * overload; an uneven 'same' pads the input first, as libtorch's string overload does inside, but
+ * without the warning that libtorch prints to stderr each time a process meets one. Observers see
+ * the string overload either way, so a trace or an export knows the padding is 'same'.
+ */
+function stringPadded(intOp: AtenOp, stringOp: AtenOp, args: StringPaddedArgs): Tensor {
+  const [x, weight, bias, stride, padding, dilation, groups] = args;
+  const dims = weight.ndim - 2;
+  const dilations = typeof dilation === 'number' ? Array<number>(dims).fill(dilation) : [...dilation];
+  const strides = typeof stride === 'number' ? Array<number>(dims).fill(stride) : [...stride];
+  if (padding !== 'same' && padding !== 'valid') throw new TypeError(`convolution: padding must be a number, 'same' or 'valid', got '${String(padding)}'`);
+  if (padding === 'valid') return callTensor(intOp, x, weight, bias, stride, 0, dilation, groups);
+  if (strides.some((v) => v !== 1)) throw new RangeError(`convolution: padding 'same' needs stride 1, got [${strides.join(', ')}]`);
+  // As PyTorch: dilation * (k - 1) in all, the odd step at the end.
+  const totals = dilations.map((d, i) => d * (weight.size(2 + i) - 1));
+  const before = totals.map((t) => Math.floor(t / 2));
+  if (totals.every((t, i) => t === 2 * (before[i] as number))) return callTensor(intOp, x, weight, bias, stride, before, dilation, groups);
+  return callTensorAs(stringOp, args, () => {
+    // constant_pad_nd lists (before, after) from the last dim back.
+    const pads = before.flatMap((b, i) => [b, (totals[i] as number) - b]);
+    const padList: number[] = [];
+    for (let i = dims - 1; i >= 0; i--) padList.push(pads[2 * i] as number, pads[2 * i + 1] as number);
+    const padded = callTensor(CONSTANT_PAD_ND, x, padList, 0);
+    try {
+      return callTensor(intOp, padded, weight, bias, stride, 0, dilation, groups);
+    } finally {
+      padded.dispose();
+    }
+  });
 }
 
 /** 2-d convolution of NCHW input with weight [out, in / groups, kh, kw]. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
-  if (typeof padding === 'string') return callTensor(CONV2D_PADDING, x, weight, bias, stride, padding, dilation, groups);
+  if (typeof padding === 'string') return stringPadded(CONV2D, CONV2D_PADDING, [x, weight, bias, stride, padding, dilation, groups]);
   if (isStridedPointwise(x, weight, stride, padding)) return callTensorAs(CONV2D, [x, weight, bias, stride, padding, dilation, groups], () => subsampledPointwise(x, weight, bias, stride, groups));
   return callTensor(CONV2D, x, weight, bias, stride, padding, dilation, groups);
 }
