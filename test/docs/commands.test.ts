@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CIFAR10_DIR, NO_CIFAR10 } from '../helpers/shared-data.js';
-import { writeSmallCifar10 } from './data.js';
+import { writeSensorLog, writeSmallCifar10 } from './data.js';
 import { docCommands, markdownCommands, splitCommands } from './extract.js';
 import { catrainBins, optionProblems, root, SHELL_ENV, workFolder } from './context.js';
 import { plan, where, type Listings } from './plan.js';
@@ -28,7 +28,8 @@ test('every shell command of README.md and docs/*.md runs as a user types it, or
     mkdirSync(path.join(work, 'tmp'));
     const cifar10 = writeSmallCifar10(CIFAR10_DIR, path.join(work, 'cifar-10-batches-bin'));
     const commands = docCommands(root);
-    const { steps, listed, problems } = plan(commands, { work, cifar10 });
+    const sensorLog = writeSensorLog(path.join(work, 'data', 'line3.csv'));
+    const { steps, listed, problems } = plan(commands, { work, cifar10, clone: root, sensorLog });
     problems.push(...optionProblems(commands));
     for (const { command, reason } of listed) t.diagnostic(`not run: ${where(command)} (${reason})`);
     assert.ok(steps.length > 0, 'the docs have commands to run');
@@ -68,7 +69,7 @@ test('the check reports an unknown option, a command neither run nor listed, a s
     'self-check.md:2: npx catrain info --model resnet20 --frobnicate\n    --frobnicate is not an option of `catrain info --help`',
   ]);
   const listings: Listings = { notRun: new Map([['npm run gone', 'was in a doc once']]), asWritten: new Map() };
-  const { steps, problems } = plan(commands, { work: root, cifar10: 'unused' }, listings);
+  const { steps, problems } = plan(commands, { work: root, cifar10: 'unused', clone: root, sensorLog: 'unused' }, listings);
   assert.deepEqual(
     problems.map((p) => p.split('\n')[0]),
     ['listed in test/docs/plan.ts, but no doc has it any more: npm run gone', 'self-check.md:3: bash bench/new.sh'],

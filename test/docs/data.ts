@@ -21,3 +21,19 @@ export function writeSmallCifar10(source: string, target: string, trainPerBatch 
   }
   return target;
 }
+
+/**
+ * A sensor log in the layout `csv:FILE` reads: two channels and a label that changes every 512 rows,
+ * enough rows for windows of 256 every 64 in both the training and the test part.
+ */
+export function writeSensorLog(file: string, rows = 4096): string {
+  const lines = ['time,current,vibration,label'];
+  for (let i = 0; i < rows; i++) {
+    const fault = Math.floor(i / 512) % 2 === 1;
+    const vibration = Math.sin(i * 0.3) + (fault ? 0.8 * Math.sin(i * 1.7) : 0);
+    lines.push(`${i},${(Math.cos(i * 0.05) + 2).toFixed(4)},${vibration.toFixed(4)},${fault ? 'fault' : 'ok'}`);
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}

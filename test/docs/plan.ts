@@ -73,11 +73,17 @@ export interface TestData {
   work: string;
   /** A CIFAR-10 folder in the binary format. */
   cifar10: string;
+  /** The clone, where the docs' `node dist/...` scripts are. */
+  clone: string;
+  /** A small sensor log (CSV) standing for the reader's own. */
+  sensorLog: string;
 }
 
 /** What the docs write for a reader's own data or paths, and what the test puts there. */
 const PLACEHOLDERS: [RegExp, (data: TestData, match: RegExpExecArray) => string][] = [
   [/^cifar10:(DIR|\/path\/to\/.*)$/, (data) => `cifar10:${data.cifar10}`],
+  // The README's sensor log stands for the reader's own recording.
+  [/^csv:line3\.csv$/, (data) => `csv:${data.sensorLog}`],
   // docs/export.md's run stands for any finished CAT run of ResNet-20 on CIFAR-10, as the README's
   // runs/half is (README.md runs first).
   [/^runs\/r20-cat$/, () => 'runs/half'],
@@ -104,6 +110,16 @@ export const AS_WRITTEN: ReadonlyMap<string, string> = new Map([
     "the README's next commands ask recommend for a pilot with 95% accuracy, which these pilots reach (15-20 s)",
   ],
 ]);
+
+/**
+ * Scripts of the clone, other than catrain, that the docs tell a reader to run with `node`, with
+ * options appended that make them small. They run from the work folder, so what they write lands
+ * where the catrain commands after them look.
+ */
+const SCRIPTS: Readonly<Record<string, readonly string[]>> = {
+  // 280 records instead of 4,900: the train commands after it take --train-subset 256.
+  'dist/bench/timeseries/generate.js': ['--train', '210', '--test', '70'],
+};
 
 /** Subcommands that serve until stopped: started, fetched once and stopped. */
 const SERVERS = new Set(['dashboard']);
@@ -161,8 +177,12 @@ export function plan(commands: readonly DocCommand[], data: TestData, { notRun, 
   const listed: Plan['listed'] = [];
   for (const command of commands) {
     const reason = notRun.get(command.text);
+    const script = command.words[0] === 'node' ? SCRIPTS[command.words[1] ?? ''] : undefined;
     if (reason !== undefined) {
       listed.push({ command, reason });
+    } else if (script !== undefined) {
+      const [, file = '', ...rest] = command.words;
+      steps.push({ command, argv: [process.execPath, path.join(data.clone, file), ...rest.map((word) => replacePlaceholder(word, data)), ...script], server: false });
     } else if (!isCatrain(command)) {
       problems.push(`${where(command)}\n    neither run by the docs test nor listed in NOT_RUN (test/docs/plan.ts) with a reason`);
     } else if (command.words.some((word) => SHELL_SYNTAX.test(word))) {
