@@ -53,6 +53,12 @@ export function contractFor(source: ContractSource): ExportContract {
   return { model: source.model, inputShape: [...source.inputShape], dataset, mean: [...mean], std: [...std], classNames };
 }
 
+/** The input a deployer feeds, in words: e.g. 'float32 [N, 1, 128] NCL, raw signal values'. */
+export function inputDescription(contract: Pick<ExportContract, 'inputShape'>): string {
+  const shape = `float32 [N, ${contract.inputShape.join(', ')}]`;
+  return contract.inputShape.length === 2 ? `${shape} NCL, raw signal values` : `${shape} NCHW in [0, 1]`;
+}
+
 /** The contract as string pairs (ONNX metadata_props, safetensors __metadata__, TF.js userDefinedMetadata). */
 export function contractMetadata(contract: ExportContract, normalization: 'in-graph' | 'by-caller' = 'in-graph'): Record<string, string> {
   const signal = contract.inputShape.length === 2;
