@@ -52,6 +52,11 @@ export class CatController {
   ) {
     this.currentGraph = buildStructureGraph(model, inputShape, { residualChannels: options.residualChannels });
     if (profile !== undefined) {
+      // A layer's time grows with its input's size (a sequence's length above all): a profile serves only inputs of the shape it timed.
+      if (profile.inputShape.join(',') !== inputShape.join(',')) {
+        const flags = inputShape.length === 2 ? ` --channels ${inputShape[0]} --input-length ${inputShape[1]}` : '';
+        throw new RangeError(`the latency profile (of ${profile.model}) was measured for inputs [${profile.inputShape.join(', ')}], but this run's are [${inputShape.join(', ')}]: profile it at this shape with \`catrain latency-profile --model M${flags}\``);
+      }
       const missing = unprofiledLayers(this.currentGraph, profile);
       if (missing.length > 0) throw new RangeError(`the latency profile (of ${profile.model}) has no terms for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}: profile this network with \`catrain latency-profile\``);
     }

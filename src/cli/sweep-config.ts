@@ -5,10 +5,11 @@ import { isModelName, modelNames } from '../models/index.js';
 import type { SweepSetting } from '../sweep/index.js';
 import { augmentsByDefault, configProblems, DEFAULT_CONFIG, type TrainConfig } from '../train/index.js';
 import { toCatOptions, type CatCliOptions } from './cat-options.js';
+import { checkAugmentFor, dataConfigFields, type DataCliOptions } from './data-options.js';
 import { badArgument } from './errors.js';
 
 /** The train options a sweep passes through to every point (each also a `catrain train` flag). */
-export interface SweepTrainOptions {
+export interface SweepTrainOptions extends DataCliOptions {
   epochs: number;
   batchSize: number;
   lr: number;
@@ -47,8 +48,10 @@ export function pointConfig(model: string, data: string, options: SweepTrainOpti
     layersOnly: options.layersOnly === true,
     ...(setting.kind === 'strength' ? { strength: setting.value } : setting.kind === 'target-macs' ? { targetMacs: setting.value } : { targetParams: setting.value }),
   };
+  checkAugmentFor(data, options.augment);
   const config: TrainConfig = {
     ...DEFAULT_CONFIG,
+    ...dataConfigFields(options),
     model,
     data,
     epochs: options.epochs,

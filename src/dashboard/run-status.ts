@@ -1,5 +1,6 @@
 // One row of the run list: what a run is (model, dense or CAT) and how far it got, read from its
-// config.json, log.jsonl and summary.json without ever failing on a half-written run.
+// config.json, log.jsonl and summary.json (and whether it has data.json) without ever failing on a
+// half-written run.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunEntry } from './discovery.js';
@@ -22,6 +23,8 @@ export interface RunRow {
   /** Processes training it (data-parallel workers), as its last logged epoch says; 1 before. */
   workers: number;
   sweepId: string | null;
+  /** What one training example is: a sequence run has data.json (written before its first epoch). */
+  examples: 'images' | 'sequences';
 }
 
 /**
@@ -62,6 +65,14 @@ function readLog(dir: string): Json[] {
     return parseLogRecords(readFileSync(path.join(dir, 'log.jsonl'), 'utf8'));
   } catch {
     return [];
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -129,5 +140,6 @@ export function describeRun(entry: RunEntry, now = Date.now()): RunRow {
     epochsPlanned: num(config?.epochs),
     workers: num(last?.workers) ?? 1,
     sweepId: entry.sweepId,
+    examples: isFile(path.join(entry.dir, 'data.json')) ? 'sequences' : 'images',
   };
 }

@@ -12,6 +12,8 @@ export const SERVED_RUN_FILES: Readonly<Record<string, string>> = {
   'log.jsonl': 'application/x-ndjson; charset=utf-8',
   'summary.json': 'application/json; charset=utf-8',
   'architecture.json': 'application/json; charset=utf-8',
+  // A sequence run's shape, class names and the statistics its inputs are normalised with.
+  'data.json': 'application/json; charset=utf-8',
 };
 
 /** True when `target` is `root` or lies below it (both real paths). */

@@ -53,10 +53,10 @@ export function contractFor(source: ContractSource): ExportContract {
   return { model: source.model, inputShape: [...source.inputShape], dataset, mean: [...mean], std: [...std], classNames };
 }
 
-/** The input as a deployer must feed it, e.g. 'float32 [N, 1, 256] NCL, raw signal values'. */
-export function describeInput(contract: ExportContract): string {
+/** The input a deployer feeds, in words: e.g. 'float32 [N, 1, 128] NCL, raw signal values'. */
+export function inputDescription(contract: Pick<ExportContract, 'inputShape'>): string {
   const shape = `float32 [N, ${contract.inputShape.join(', ')}]`;
-  return contract.inputShape.length === 2 ? `${shape} NCL, raw signal values` : `${shape} NCHW, pixels in [0, 1]`;
+  return contract.inputShape.length === 2 ? `${shape} NCL, raw signal values` : `${shape} NCHW in [0, 1]`;
 }
 
 /** The contract as string pairs (ONNX metadata_props, safetensors __metadata__, TF.js userDefinedMetadata). */

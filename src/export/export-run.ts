@@ -3,7 +3,7 @@
 // the IR once and hands it to the writer of the asked format.
 import { existsSync, readFileSync } from 'node:fs';
 import { foldBatchNorms } from './fold.js';
-import { contractFor, contractMetadata, describeInput, type ExportContract } from './contract.js';
+import { contractFor, contractMetadata, inputDescription, type ExportContract } from './contract.js';
 import { writeFileWhole, writeFolderWhole } from './files.js';
 import { irFromModule } from './from-trace.js';
 import type { IrGraph } from './ir.js';
@@ -55,7 +55,7 @@ export function exportNetwork(model: Module, contract: ExportContract, format: E
         metadata: contractMetadata(contract),
         graphName: contract.model,
         producerVersion: PRODUCER_VERSION,
-        docString: `${contract.model} exported by catrain: input ${describeInput(contract)}, output logits`,
+        docString: `${contract.model} exported by catrain: input ${inputDescription(contract)}, output logits`,
       });
       writeFileWhole(out, bytes, overwrite);
       return { format, files: [out], contract };

@@ -2,3 +2,4 @@
 export { renderRunReport } from './run-report.js';
 export { renderSweepReport } from './sweep-report.js';
 export { architectureTable } from './architecture-table.js';
+export { inputShapeText } from './architecture-section.js';

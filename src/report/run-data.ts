@@ -1,9 +1,10 @@
-// What a run report shows, read from a run directory: config, epoch log, summary and architecture.
+// What a run report shows, read from a run directory: config, epoch log, summary and architecture,
+// and a sequence run's data record.
 // Logs from older versions lack some fields (gate_sample, the CAT size fields): every field is optional
 // here, and a record missing one is left out of the charts that need it.
 import { existsSync } from 'node:fs';
 import type { Architecture } from '../cat/index.js';
-import { RunDirectory, RunDirectoryError, type RunSummary, type TrainConfig } from '../train/index.js';
+import { readRunData as readDataRecord, RunDirectory, RunDirectoryError, type RunData, type RunSummary, type TrainConfig } from '../train/index.js';
 
 export interface EpochRecord {
   epoch: number;
@@ -15,7 +16,7 @@ export interface EpochRecord {
   params?: number;
   macs_fraction?: number;
   epoch_s?: number;
-  /** Training images per second, of all workers together and of one (data-parallel runs log both). */
+  /** Training examples (images or sequences) per second, of all workers together and of one (data-parallel runs log both). */
   img_s?: number;
   img_s_per_worker?: number;
   workers?: number;
@@ -33,6 +34,8 @@ export interface RunReportData {
   architecture: Architecture | undefined;
   /** A CAT run whose log holds the pruning fields. */
   cat: boolean;
+  /** A sequence run's data record (data.json: shape, classes, saved statistics); null for an image run. */
+  sequence: RunData | null;
 }
 
 const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
@@ -71,5 +74,6 @@ export function readRunData(dir: string): RunReportData {
     summary: optional<RunSummary>('summary'),
     architecture: optional<Architecture>('architecture'),
     cat: config.cat !== null && log.some((r) => r.alive_units !== undefined),
+    sequence: readDataRecord(run),
   };
 }

@@ -9,7 +9,7 @@ import { gateChart } from './charts/gates.js';
 import { widthTimelineChart } from './charts/width-timeline.js';
 import { renderPage, type ReportSection } from './html.js';
 import { readRunData, type RunReportData } from './run-data.js';
-import { throughputOf } from '../train/index.js';
+import { throughputOf, type RunData } from '../train/index.js';
 
 const percent = (fraction: number): string => `${(100 * fraction).toFixed(1)}%`;
 
@@ -22,12 +22,21 @@ function methodOf(cat: RunReportData['config']['cat']): string {
   return `CAT, strength ${cat.strength}${compute}`;
 }
 
+/** A sequence run's input and classes, e.g. '3 channels x 100 time steps; 3 classes: normal, wear, imbalance'. */
+function sequenceInput(sequence: RunData): string {
+  const channels = `${sequence.channels} channel${sequence.channels === 1 ? '' : 's'}`;
+  const classes = sequence.class_names === undefined ? `${sequence.num_classes} classes` : `${sequence.num_classes} classes: ${sequence.class_names.join(', ')}`;
+  return `${channels} x ${sequence.length} time steps, normalised per channel with the training split's statistics; ${classes}`;
+}
+
 function facts(data: RunReportData): [string, string][] {
-  const { config, summary, log } = data;
+  const { config, summary, log, sequence } = data;
+  const examples = sequence === null ? 'images' : 'sequences';
   const list: [string, string][] = [
     ['run directory', data.dir],
     ['model', config.model],
-    ['data', config.trainSubset === null ? config.data : `${config.data} (first ${config.trainSubset} training images)`],
+    ['data', config.trainSubset === null ? config.data : `${config.data} (first ${config.trainSubset} training ${examples})`],
+    ...(sequence === null ? [] : [['input', sequenceInput(sequence)] as [string, string]]),
     ['method', methodOf(config.cat)],
     ['epochs', summary === undefined ? `${log.length} of ${config.epochs} (unfinished)` : String(config.epochs)],
   ];
@@ -46,7 +55,7 @@ function facts(data: RunReportData): [string, string][] {
   if (Number.isFinite(speed.imgS)) {
     const perWorker = speed.workers > 1 ? ` (${speed.imgSPerWorker.toFixed(0)} per worker)` : '';
     list.push(['workers', String(speed.workers)]);
-    list.push(['throughput', `${speed.imgS.toFixed(0)} training images/s${perWorker}, median over the epochs`]);
+    list.push(['throughput', `${speed.imgS.toFixed(0)} training ${examples}/s${perWorker}, median over the epochs`]);
   }
   return list;
 }

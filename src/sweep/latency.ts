@@ -21,7 +21,7 @@ export function measureLatency(runDir: string, options: LatencyOptions = {}): Ma
   const warmup = options.warmup ?? DEFAULT_LATENCY.warmup;
   const repeats = options.repeats ?? DEFAULT_LATENCY.repeats;
   if (repeats < 1) throw new RangeError(`measureLatency: repeats must be at least 1, got ${repeats}`);
-  const { model, architecture, config } = loadRunNetwork(runDir, { device: 'cpu' });
+  const { model, architecture, channelsLast } = loadRunNetwork(runDir, { device: 'cpu' });
   const result = new Map<number, number>();
   try {
     if (architecture === undefined) throw new Error(`${runDir} is unfinished: latency is measured on a finished run's network`);
@@ -30,7 +30,8 @@ export function measureLatency(runDir: string, options: LatencyOptions = {}): Ma
       for (const batch of batchSizes) {
         E.scope(() => {
           const raw = E.randn([batch, ...architecture.input_shape]);
-          const input = config.channelsLast ? raw.contiguous('channels_last') : raw;
+          // A sequence network reads [N, C, L], which has no channels-last order.
+          const input = channelsLast ? raw.contiguous('channels_last') : raw;
           const times: number[] = [];
           for (let i = 0; i < warmup + repeats; i++) {
             const started = performance.now();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as E from '../engine/index.js';
 import { sampleShape, type Dataset } from '../data/index.js';
 import { countComplexity, createModel } from '../models/index.js';
-import { loadConfigDatasets, modelOptionsFor, resumeRun, RunDirectory, type RunSummary, type TrainConfig, type Trainer, trainRun } from '../train/index.js';
+import { checkModelFitsData, loadConfigDatasets, modelOptionsFor, resumeRun, RunDirectory, type RunSummary, type TrainConfig, type Trainer, trainRun } from '../train/index.js';
 import { fullScaleCommand } from './full-command.js';
 import { measureLatency, type LatencyOptions } from './latency.js';
 import { sweepFronts } from './pareto.js';
@@ -81,6 +81,7 @@ const commandFor = (sweep: SweepFile, setting: SweepSetting): string =>
   fullScaleCommand({ model: sweep.model, data: sweep.data, fullEpochs: sweep.full_epochs, trainArgs: sweep.train_args, setting });
 
 function denseSize(config: TrainConfig, train: Dataset): { macs: number; params: number } {
+  checkModelFitsData(config.model, train);
   const model = createModel(config.model, modelOptionsFor(train));
   try {
     const complexity = E.noGrad(() => countComplexity(model, sampleShape(train)));

@@ -17,6 +17,8 @@ export interface LoadedRun {
   architecture: Architecture | undefined;
   /** Which weights were loaded: the final model, or the checkpoint of an unfinished run. */
   weights: string;
+  /** Whether the network was laid out channels-last (an image run that asked for it); feed it input laid out alike. */
+  channelsLast: boolean;
 }
 
 /** What an unfinished run (no architecture.json) takes from its dataset: an image set's or a sequence set's sizes. */
@@ -53,11 +55,12 @@ export function loadRunNetwork(dir: string, options: { device?: string; data?: D
     }
     const device = E.checkDevice(options.device ?? config.device);
     if (device !== 'cpu') model.to(device);
-    if (config.channelsLast && !sequence) model.toMemoryFormat('channels_last');
+    const channelsLast = config.channelsLast && !sequence;
+    if (channelsLast) model.toMemoryFormat('channels_last');
     if (checkpoint !== undefined) model.loadStateDict(checkpoint.model);
     else model.load(run.file('model'));
     checkFiniteWeights(model, checkpoint === undefined ? run.file('model') : run.file('checkpoint'));
-    return { config, model, architecture, weights: checkpoint === undefined ? run.file('model') : run.file('checkpoint') };
+    return { config, model, architecture, weights: checkpoint === undefined ? run.file('model') : run.file('checkpoint'), channelsLast };
   } catch (error) {
     model?.dispose();
     throw error;

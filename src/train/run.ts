@@ -4,7 +4,7 @@
 // method's saved state describes.
 import type { LatencyProfile } from '../cat/index.js';
 import * as E from '../engine/index.js';
-import { sampleShape, type Dataset } from '../data/index.js';
+import { isSequenceDataset, sampleShape, type Dataset } from '../data/index.js';
 import type { Module } from '../nn/index.js';
 import type { Callback } from './callback.js';
 import { Checkpointer } from './callbacks/checkpointer.js';
@@ -167,7 +167,7 @@ async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, part
   const writes = options.worker?.writes ?? true;
   const callbacks: Callback[] = [
     new NanGuard(),
-    ...(options.progress === false || !writes ? [] : [new ProgressBar(process.stderr, () => method.status())]),
+    ...(options.progress === false || !writes ? [] : [new ProgressBar(process.stderr, () => method.status(), isSequenceDataset(parts.dataset.train) ? 'sequences' : 'images')]),
     ...(writes ? [new JsonlLog(out.file('log')), new Checkpointer(save)] : []),
     {
       onEpochEnd: (_run, logs) => {

@@ -72,7 +72,7 @@ test(
     const rows = new Map(discover(root).runs.map((entry) => [entry.id, describeRun(entry)]));
     assert.deepEqual(
       { ...rows.get('done'), sweepId: undefined },
-      { id: 'done', name: 'done', model: 'lenet300', data: 'mnist', method: 'CAT', status: 'finished', testAcc: 97.5, macsFraction: 0.25, epochsDone: 3, epochsPlanned: 3, workers: 1, sweepId: undefined },
+      { id: 'done', name: 'done', model: 'lenet300', data: 'mnist', method: 'CAT', status: 'finished', testAcc: 97.5, macsFraction: 0.25, epochsDone: 3, epochsPlanned: 3, workers: 1, sweepId: undefined, examples: 'images' },
     );
     const live = rows.get('live');
     assert.equal(live?.status, 'running');

@@ -109,6 +109,10 @@ test('the report of a dense run has no CAT panels and says why', async () => {
   assert.ok(!html.includes('<h2>Width timeline') && !html.includes('<h2>Gate probabilities'));
   // The architecture panel of the dense LeNet-300-100 (4 classes): 784*300 + 300*100 + 100*4 MACs.
   assert.ok(html.includes('MACs 265.6 k'), 'the dense size in the architecture panel');
+  // Image runs keep their words; the time-series wording is only for sequence runs.
+  assert.match(html, /<dd>\d+ training images\/s, median over the epochs<\/dd>/);
+  assert.ok(html.includes('input [1, 28, 28] per example: 1 channel x 28 x 28 pixels'));
+  assert.ok(!html.includes('<dt>input</dt>') && !html.includes('time steps'));
 });
 
 test('a missing run directory, or one that is not a run, is a clear error', () => {

@@ -2,12 +2,12 @@
 // data of the model's input shape.
 import { Command } from 'commander';
 import * as E from '../../engine/index.js';
-import { createModel, defaultInputShape, isModelName, modelNames } from '../../models/index.js';
+import { modelNames } from '../../models/index.js';
 import { Sgd } from '../../train/index.js';
-import { badArgument } from '../errors.js';
+import { addInputShapeOptions, buildForInput, modelInput, type InputShapeCliOptions } from '../input-shape.js';
 import { positiveInt } from '../options.js';
 
-interface BenchTrainOptions {
+interface BenchTrainOptions extends InputShapeCliOptions {
   model: string;
   batch: number;
   steps: number;
@@ -22,16 +22,20 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+/** `img_s`: examples (images or sequences) per second; the key keeps its name for existing readers. */
 export function benchTrain(options: BenchTrainOptions): { img_s: number; ms_step: number } {
-  if (!isModelName(options.model)) throw badArgument(`unknown model '${options.model}'`, `choose one of: ${modelNames().join(', ')}`);
+  const { inputShape, modelOptions } = modelInput(options.model, options);
   const device = E.checkDevice(options.device);
   E.manualSeed(0);
-  const model = createModel(options.model).to(device);
-  if (options.channelsLast) model.toMemoryFormat('channels_last');
+  const model = buildForInput(options.model, modelOptions).to(device);
+  // An [N, C, L] batch has no channels-last order; only image models take the layout.
+  const channelsLast = options.channelsLast && inputShape.length === 3;
+  if (channelsLast) model.toMemoryFormat('channels_last');
   const optimizer = new Sgd([{ params: model.parameters(), decay: true }], { momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
-  const [c, h, w] = defaultInputShape(options.model);
-  const x = E.keep(E.randn([options.batch, c as number, h as number, w as number], { device }).contiguous(options.channelsLast ? 'channels_last' : 'contiguous'));
-  const y = E.keep(E.randint(0, 10, [options.batch], { device }));
+  const x = E.keep(E.randn([options.batch, ...inputShape], { device }).contiguous(channelsLast ? 'channels_last' : 'contiguous'));
+  // Labels among the classes the model outputs (the 1-d models default to 2, the image models to 10 or more).
+  const classes = E.noGrad(() => E.scope(() => model.forward(x).size(1)));
+  const y = E.keep(E.randint(0, Math.min(10, classes), [options.batch], { device }));
   model.train();
   const step = (): void =>
     E.scope(() => {
@@ -59,20 +63,21 @@ export function benchTrain(options: BenchTrainOptions): { img_s: number; ms_step
 
 export function benchCommand(): Command {
   const bench = new Command('bench').description('benchmarks (not tests)');
-  bench
+  const train = bench
     .command('train')
-    .description('time full training steps (forward, loss, backward, optimiser) on synthetic data; prints img/s and ms/step')
+    .description('time full training steps (forward, loss, backward, optimiser) on synthetic data of the model\'s input shape; prints examples/s and ms/step')
     .requiredOption('--model <name>', `model: ${modelNames().join(', ')}`)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 128)
     .option('--steps <n>', 'timed steps (the median is reported)', positiveInt('--steps'), 20)
     .option('--warmup <n>', 'untimed steps first', positiveInt('--warmup'), 3)
     .option('--device <device>', "'cpu' or 'cuda'", 'cpu')
     .option('--no-channels-last', 'use the plain NCHW layout instead of channels-last')
-    .option('--json', 'print one JSON object')
-    .action((options: BenchTrainOptions) => {
-      const result = { ...benchTrain(options), model: options.model, batch: options.batch, device: options.device, threads: E.getNumThreads() };
-      if (options.json === true) console.log(JSON.stringify(result));
-      else console.log(`${options.model}, batch ${options.batch}: ${result.img_s} img/s, ${result.ms_step} ms/step (${result.threads} threads, ${options.device})`);
-    });
+    .option('--json', 'print one JSON object');
+  addInputShapeOptions(train).action((options: BenchTrainOptions) => {
+    const result = { ...benchTrain(options), model: options.model, batch: options.batch, device: options.device, threads: E.getNumThreads() };
+    const unit = modelInput(options.model, options).inputShape.length === 2 ? 'sequences/s' : 'img/s';
+    if (options.json === true) console.log(JSON.stringify(result));
+    else console.log(`${options.model}, batch ${options.batch}: ${result.img_s} ${unit}, ${result.ms_step} ms/step (${result.threads} threads, ${options.device})`);
+  });
   return bench;
 }

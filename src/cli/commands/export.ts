@@ -2,7 +2,7 @@
 // network for deployment (docs/export.md). Input contract: float32 pixels in [0, 1], NCHW, or raw
 // signal values, NCL.
 import { Command } from 'commander';
-import { describeInput, EXPORT_FORMATS, EXPORT_LAYOUT, ExportOutputError, exportRun, isExportFormat, UnsupportedExportError } from '../../export/index.js';
+import { EXPORT_FORMATS, inputDescription, EXPORT_LAYOUT, ExportOutputError, exportRun, isExportFormat, UnsupportedExportError } from '../../export/index.js';
 import { RunDirectoryError } from '../../train/index.js';
 import { asCliError, badArgument, CliError } from '../errors.js';
 
@@ -16,7 +16,7 @@ interface ExportOptions {
 
 export function exportCommand(): Command {
   return new Command('export')
-    .description("export a finished run's pruned network (ONNX, TF.js layers model or safetensors); inputs are float32 NCHW pixels in [0, 1] or NCL raw signal values, normalisation is inside the model")
+    .description("export a finished run's pruned network (ONNX, TF.js layers model or safetensors); inputs are float32 NCHW pixels in [0, 1] for images, float32 NCL raw signal values for sequences; normalisation is inside the model")
     .requiredOption('--run <dir>', 'run directory written by catrain train (a finished run)')
     .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
     .requiredOption('--out <path>', `output: ${EXPORT_FORMATS.map((f) => `${f}: ${EXPORT_LAYOUT[f]}`).join('; ')}`)
@@ -28,7 +28,7 @@ export function exportCommand(): Command {
       try {
         const result = exportRun(options.run, format, options.out, { overwrite: options.force === true });
         if (options.json === true) console.log(JSON.stringify({ format, files: result.files, contract: result.contract }));
-        else console.log(`exported ${result.contract.model} from ${options.run} as ${format}: ${result.files.join(', ')} (input ${describeInput(result.contract)})`);
+        else console.log(`exported ${result.contract.model} from ${options.run} as ${format}: ${result.files.join(', ')} (input ${inputDescription(result.contract)})`);
       } catch (error) {
         if (error instanceof ExportOutputError) {
           const exists = error.message.endsWith('already exists');

@@ -5,12 +5,12 @@ import { LATENCY_RUNTIMES, type LatencyProfile, type LatencyRuntime } from '../.
 import * as E from '../../engine/index.js';
 import { writeFileWhole } from '../../export/index.js';
 import { profileLatency } from '../../latency/index.js';
-import { createModel, defaultInputShape, isModelName, modelNames } from '../../models/index.js';
+import { modelNames } from '../../models/index.js';
 import type { Module } from '../../nn/index.js';
-import { badArgument } from '../errors.js';
+import { addInputShapeOptions, buildForInput, modelInput, type InputShapeCliOptions } from '../input-shape.js';
 import { oneOf, positiveInt } from '../options.js';
 
-interface LatencyProfileOptions {
+interface LatencyProfileOptions extends InputShapeCliOptions {
   model: string;
   runtime: LatencyRuntime;
   batch: number;
@@ -38,7 +38,7 @@ function summary(profile: LatencyProfile): string {
 }
 
 export function latencyProfileCommand(): Command {
-  return new Command('latency-profile')
+  const command = new Command('latency-profile')
     .description('time each prunable layer of a model on a runtime over a grid of widths, fit a per-layer latency model, and write it for train --latency-profile')
     .requiredOption('--model <name>', `model: ${modelNames().join(', ')}`)
     .option('--runtime <name>', `where the network will run: ${LATENCY_RUNTIMES.join(', ')} (both on the CPU)`, oneOf('--runtime', LATENCY_RUNTIMES), 'libtorch')
@@ -46,22 +46,23 @@ export function latencyProfileCommand(): Command {
     .requiredOption('--out <file>', 'profile to write (JSON)')
     .option('--num-classes <n>', 'classifier outputs, as the data will have', positiveInt('--num-classes'), 10)
     .option('--threads <n>', 'compute threads, as the deployment will use (default: all cores)', positiveInt('--threads'))
-    .option('--quiet', 'print no progress')
-    .action(async (options: LatencyProfileOptions) => {
-      if (!isModelName(options.model)) throw badArgument(`unknown model '${options.model}'`, `choose one of: ${modelNames().join(', ')}`);
-      if (options.threads !== undefined) E.setNumThreads(options.threads);
-      E.manualSeed(0);
-      const model = createModel(options.model, { numClasses: options.numClasses });
-      try {
-        const progress = options.quiet === true ? undefined : (message: string): void => void process.stderr.write(`\r\x1b[Kprofiling ${message}`);
-        const build = (): Module => createModel(options.model, { numClasses: options.numClasses });
-        const profile = await profileLatency(model, defaultInputShape(options.model), { modelName: options.model, runtime: options.runtime, batch: options.batch, progress, build });
-        if (progress !== undefined) process.stderr.write('\r\x1b[K');
-        writeFileWhole(options.out, `${JSON.stringify(profile, null, 1)}\n`, true);
-        console.log(summary(profile));
-        console.log(`wrote ${options.out}`);
-      } finally {
-        model.dispose();
-      }
-    });
+    .option('--quiet', 'print no progress');
+  return addInputShapeOptions(command).action(async (options: LatencyProfileOptions) => {
+    // A sequence network's cost grows with the length, so it is profiled at the data's length.
+    const { inputShape, modelOptions } = modelInput(options.model, options);
+    if (options.threads !== undefined) E.setNumThreads(options.threads);
+    E.manualSeed(0);
+    const model = buildForInput(options.model, { ...modelOptions, numClasses: options.numClasses });
+    try {
+      const progress = options.quiet === true ? undefined : (message: string): void => void process.stderr.write(`\r\x1b[Kprofiling ${message}`);
+      const build = (): Module => buildForInput(options.model, { ...modelOptions, numClasses: options.numClasses });
+      const profile = await profileLatency(model, inputShape, { modelName: options.model, runtime: options.runtime, batch: options.batch, progress, build });
+      if (progress !== undefined) process.stderr.write('\r\x1b[K');
+      writeFileWhole(options.out, `${JSON.stringify(profile, null, 1)}\n`, true);
+      console.log(summary(profile));
+      console.log(`wrote ${options.out}`);
+    } finally {
+      model.dispose();
+    }
+  });
 }

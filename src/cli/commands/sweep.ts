@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, NonFiniteLossError, RunDirectoryError, type Trainer } f
 import { asCliError, badArgument, CliError } from '../errors.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { nonNegativeInt, numberIn, positiveInt } from '../options.js';
+import { addDataOptions, DATA_OPTION_KEYS } from '../data-options.js';
 import { checkModel, pointConfig, recordedDataSpec, type SweepTrainOptions } from '../sweep-config.js';
 
 interface SweepCliOptions extends SweepTrainOptions {
@@ -53,7 +54,7 @@ function chosenSettings(options: SweepCliOptions): SweepSetting[] {
 }
 
 /** Train flags given on the command line, as `catrain train` takes them, for the full-scale commands. */
-const PASSED_ON = ['batchSize', 'lr', 'momentum', 'weightDecay', 'warmupEpochs', 'seed', 'workers', 'device', 'augment', 'layerPreference', 'unitsOnly', 'layersOnly'] as const;
+const PASSED_ON = ['batchSize', 'lr', 'momentum', 'weightDecay', 'warmupEpochs', 'seed', 'workers', 'device', 'augment', ...DATA_OPTION_KEYS, 'layerPreference', 'unitsOnly', 'layersOnly'] as const;
 
 function trainArgs(command: Command, options: SweepCliOptions): string[] {
   const flag = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -74,25 +75,27 @@ export const pointLine = (p: SweepPoint): string =>
 
 export function sweepCommand(): Command {
   const d = DEFAULT_CONFIG;
-  return new Command('sweep')
-    .description('pilot sweep: short CAT runs at several budgets or strengths into DIR/<name>/, measured (accuracy, MACs, params, training time, CPU latency) into DIR/sweep.json; run the same command again to continue an interrupted sweep')
-    .option('--model <name>', `model: ${modelNames().join(', ')}`)
-    .option('--data <spec>', `dataset: ${DATASET_SPEC_FORMS.join(', ')}`)
-    .option('--targets <fractions>', 'MAC budgets to sweep, fractions of the dense network in (0, 1], comma-separated (e.g. 0.3,0.5,0.7)', fractionList('--targets'))
-    .option('--param-targets <fractions>', 'parameter budgets to sweep, fractions in (0, 1], comma-separated', fractionList('--param-targets'))
-    .option('--strengths <gammas>', 'CAT strengths to sweep, comma-separated numbers ≥ 0 (0: the dense network)', numberList('--strengths', 'a number ≥ 0', (n) => n >= 0 && n <= 1e6))
-    .option('--subset <fraction>', 'fraction of the training set each pilot trains on (the test set stays whole)', numberIn('--subset', 0, 1, { exclusiveMin: true }), 1)
-    .option('--epochs <n>', 'epochs of each pilot run', positiveInt('--epochs'), d.epochs)
-    .option('--full-epochs <n>', `epochs of the full-scale commands the sweep records (default: train's default, ${d.epochs})`, positiveInt('--full-epochs'))
-    .requiredOption('--out <dir>', 'sweep directory (new or empty, or a sweep to continue)')
-    .option('--batch-size <n>', 'training batch size', positiveInt('--batch-size'), d.batchSize)
-    .option('--lr <rate>', 'peak learning rate', numberIn('--lr', 0, 100, { exclusiveMin: true }), d.lr)
-    .option('--momentum <m>', 'SGD momentum', numberIn('--momentum', 0, 0.999), d.momentum)
-    .option('--weight-decay <wd>', 'L2 weight decay', numberIn('--weight-decay', 0, 1), d.weightDecay)
-    .option('--warmup-epochs <n>', 'linear warm-up epochs', nonNegativeInt('--warmup-epochs'), d.warmupEpochs)
-    .option('--seed <n>', 'seed of every point', nonNegativeInt('--seed'), d.seed)
-    .option('--augment', 'pad-4 random crop + horizontal flip (default for CIFAR and image folders)')
-    .option('--no-augment', 'no augmentation (default for MNIST and Fashion-MNIST)')
+  return addDataOptions(
+    new Command('sweep')
+      .description('pilot sweep: short CAT runs at several budgets or strengths into DIR/<name>/, measured (accuracy, MACs, params, training time, CPU latency) into DIR/sweep.json; run the same command again to continue an interrupted sweep')
+      .option('--model <name>', `model: ${modelNames().join(', ')}`)
+      .option('--data <spec>', `dataset: ${DATASET_SPEC_FORMS.join(', ')}`)
+      .option('--targets <fractions>', 'MAC budgets to sweep, fractions of the dense network in (0, 1], comma-separated (e.g. 0.3,0.5,0.7)', fractionList('--targets'))
+      .option('--param-targets <fractions>', 'parameter budgets to sweep, fractions in (0, 1], comma-separated', fractionList('--param-targets'))
+      .option('--strengths <gammas>', 'CAT strengths to sweep, comma-separated numbers ≥ 0 (0: the dense network)', numberList('--strengths', 'a number ≥ 0', (n) => n >= 0 && n <= 1e6))
+      .option('--subset <fraction>', 'fraction of the training set each pilot trains on (the test set stays whole)', numberIn('--subset', 0, 1, { exclusiveMin: true }), 1)
+      .option('--epochs <n>', 'epochs of each pilot run', positiveInt('--epochs'), d.epochs)
+      .option('--full-epochs <n>', `epochs of the full-scale commands the sweep records (default: train's default, ${d.epochs})`, positiveInt('--full-epochs'))
+      .requiredOption('--out <dir>', 'sweep directory (new or empty, or a sweep to continue)')
+      .option('--batch-size <n>', 'training batch size', positiveInt('--batch-size'), d.batchSize)
+      .option('--lr <rate>', 'peak learning rate', numberIn('--lr', 0, 100, { exclusiveMin: true }), d.lr)
+      .option('--momentum <m>', 'SGD momentum', numberIn('--momentum', 0, 0.999), d.momentum)
+      .option('--weight-decay <wd>', 'L2 weight decay', numberIn('--weight-decay', 0, 1), d.weightDecay)
+      .option('--warmup-epochs <n>', 'linear warm-up epochs', nonNegativeInt('--warmup-epochs'), d.warmupEpochs)
+      .option('--seed <n>', 'seed of every point', nonNegativeInt('--seed'), d.seed)
+      .option('--augment', 'pad-4 random crop + horizontal flip (default for CIFAR and image folders)')
+      .option('--no-augment', 'no augmentation (default for MNIST and Fashion-MNIST)'),
+  )
     .option('--workers <n>', 'data worker threads', nonNegativeInt('--workers'), d.workers)
     .option('--device <device>', "training device: 'cpu', 'cuda' or 'cuda:N' (latency is always measured on the CPU)", d.device)
     .option('--layer-preference <alpha>', 'CAT: layers vs units (alpha)', numberIn('--layer-preference', 0, 1e6, { exclusiveMin: true }), 1)

@@ -2,7 +2,7 @@
 // the current step, writes a checkpoint, and exits 130.
 import { Command } from 'commander';
 import * as E from '../../engine/index.js';
-import { DATASET_SPEC_FORMS, formatDatasetSpec, isSeriesSpec, parseDatasetSpec } from '../../data/index.js';
+import { DATASET_SPEC_FORMS, formatDatasetSpec, parseDatasetSpec } from '../../data/index.js';
 import { isModelName, modelNames } from '../../models/index.js';
 import type { LatencyProfile } from '../../cat/index.js';
 import { latencyRunner } from '../../latency/index.js';
@@ -10,6 +10,7 @@ import type { Module } from '../../nn/index.js';
 import { augmentsByDefault, configProblems, DEFAULT_CONFIG, LATENCY_RUNS, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
 import { architectureTable } from '../../report/index.js';
 import { CAT_OPTION_FIELDS, optionRow } from '../../cat/index.js';
+import { addDataOptions, checkAugmentFor } from '../data-options.js';
 import { addCatOptions, catOptionKey, toCatOptions, type CatCliOptions } from '../cat-options.js';
 import { asCliError, badArgument, CliError } from '../errors.js';
 import { interruptOnSigint } from '../interrupt.js';
@@ -44,9 +45,7 @@ function toConfig(options: TrainOptions, command: Command): TrainConfig {
   } catch (error) {
     throw badArgument((error as Error).message, `dataset specs: ${DATASET_SPEC_FORMS.join(', ')}`);
   }
-  if (options.augment === true && isSeriesSpec(parseDatasetSpec(data))) {
-    throw badArgument('--augment is the image crop and flip; it does not apply to time series', 'augment signals with --jitter, --scaling, --time-shift or --window-crop');
-  }
+  checkAugmentFor(data, options.augment);
   try {
     E.checkDevice(options.device);
   } catch (error) {
@@ -132,14 +131,8 @@ export function trainCommand(): Command {
     .option('--device <device>', "'cpu', 'cuda' or 'cuda:N'", d.device)
     .option('--no-channels-last', 'train in the plain NCHW layout instead of channels-last')
     .option('--eval-batch-size <n>', 'evaluation batch size', positiveInt('--eval-batch-size'), d.evalBatchSize)
-    .option('--image-size <n>', 'folder datasets: side the images are resized to', positiveInt('--image-size'), d.imageSize)
-    .option('--train-subset <n>', 'train on the first n training samples only (a quick pilot; the test set stays whole)', positiveInt('--train-subset'))
-    .option('--window <steps>', 'csv: sensor logs: time steps per window (one sample); required there', positiveInt('--window'))
-    .option('--stride <steps>', 'csv: sensor logs: steps between the starts of consecutive windows', positiveInt('--stride'))
-    .option('--jitter <sigma>', 'time series: add Gaussian noise of this standard deviation (in channel stds) to every training value', numberIn('--jitter', 0, 10), d.jitter)
-    .option('--scaling <sigma>', 'time series: multiply each training channel by a factor drawn from N(1, sigma)', numberIn('--scaling', 0, 10), d.scaling)
-    .option('--time-shift <steps>', 'time series: shift each training sample circularly by up to this many steps either way', nonNegativeInt('--time-shift'), d.timeShift)
-    .option('--window-crop <fraction>', 'time series: crop this fraction of each training sample at random and stretch it back to the full length (1: off)', numberIn('--window-crop', 0, 1, { exclusiveMin: true }), d.windowCrop)
+    .option('--train-subset <n>', 'train on the first n training samples only (a quick pilot; the test set stays whole)', positiveInt('--train-subset'));
+  addDataOptions(command)
     .option('--sync-bn', "several workers: BatchNorm statistics over the whole global batch, not each worker's part (a collective per BatchNorm layer in forward and backward)", false)
     .option('--gate-draws <mode>', "several workers: 'shared' (one draw of the gates for the whole batch) or 'per-worker' (each worker draws its own)", oneOf('--gate-draws', ['shared', 'per-worker'] as const), d.gateDraws)
     .option('--threads <n>', 'libtorch intra-op threads (default: all cores)', positiveInt('--threads'))

@@ -32,7 +32,9 @@ export function runPage(run: RunRow): string {
   const charts = Object.entries(RUN_CHARTS)
     .map(([name, spec]) => `<div class="chart" data-chart="${name}"></div><script type="application/json" id="${name}-spec">${jsonForScript(spec)}</script>`)
     .join('\n');
+  // Image runs have no data.json.
   const files = Object.keys(SERVED_RUN_FILES)
+    .filter((name) => name !== 'data.json' || run.examples === 'sequences')
     .map((name) => `<a href="/run/file?${query({ id: run.id, name })}">${name}</a>`)
     .join(' · ');
   const planned = run.epochsPlanned === null ? '' : ` of ${run.epochsPlanned}`;
@@ -48,6 +50,6 @@ ${escapeHtml(run.model)} on ${escapeHtml(run.data)}, ${run.method} · epochs don
 <div id="live" data-events="/run/events?${id}"></div>
 <div class="charts">${charts}</div>
 <h2>Epochs</h2>
-<table id="epochs"><thead><tr><th>Epoch</th><th>Train loss</th><th>Train acc.</th><th>Test acc.</th><th>MACs kept</th><th>Time</th><th>Images/s</th></tr></thead><tbody></tbody></table>`,
+<table id="epochs"><thead><tr><th>Epoch</th><th>Train loss</th><th>Train acc.</th><th>Test acc.</th><th>MACs kept</th><th>Time</th><th>${run.examples === 'sequences' ? 'Sequences/s' : 'Images/s'}</th></tr></thead><tbody></tbody></table>`,
   });
 }

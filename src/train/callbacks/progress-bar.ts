@@ -7,10 +7,11 @@ export class ProgressBar implements Callback {
   private lossSum = 0;
   private seen = 0;
 
-  /** `status` adds a live field, e.g. CAT's 'MACs 63.0% | blocks 8/9'. */
+  /** `status` adds a live field, e.g. CAT's 'MACs 63.0% | blocks 8/9'; `examples` names what a batch holds. */
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly status?: () => string | undefined,
+    private readonly examples: 'images' | 'sequences' = 'images',
   ) {}
 
   onEpochBegin(run: RunState): void {
@@ -41,7 +42,7 @@ export class ProgressBar implements Callback {
     const test = logs.test === undefined ? '' : ` | test loss ${logs.test.loss.toFixed(4)} top-1 ${logs.test.top1.toFixed(2)}% top-5 ${logs.test.top5.toFixed(2)}%`;
     this.stream.write(
       `epoch ${logs.epoch + 1}/${run.epochs} | train loss ${logs.trainLoss.toFixed(4)} top-1 ${logs.trainTop1.toFixed(2)}%${test} | ` +
-        `${logs.seconds.toFixed(1)} s, ${logs.imagesPerSecond.toFixed(0)} img/s | lr ${logs.rate.toPrecision(3)}${this.statusText()}\n`,
+        `${logs.seconds.toFixed(1)} s, ${logs.imagesPerSecond.toFixed(0)} ${this.examples === 'sequences' ? 'seq/s' : 'img/s'} | lr ${logs.rate.toPrecision(3)}${this.statusText()}\n`,
     );
   }
 
