@@ -23,13 +23,14 @@ export function writeSmallCifar10(source: string, target: string, trainPerBatch 
 }
 
 /**
- * A sensor log in the layout `csv:FILE` reads: two channels and a label that changes every 512 rows,
- * enough rows for windows of 256 every 64 in both the training and the test part.
+ * A sensor log in the layout `csv:FILE` reads: two channels and a label that changes every 2,048
+ * rows; windows of 256 every 64 rows give more than the 256 training windows the shortened train
+ * commands take (--train-subset 256), and a test part.
  */
-export function writeSensorLog(file: string, rows = 4096): string {
+export function writeSensorLog(file: string, rows = 24_000): string {
   const lines = ['time,current,vibration,label'];
   for (let i = 0; i < rows; i++) {
-    const fault = Math.floor(i / 512) % 2 === 1;
+    const fault = Math.floor(i / 2048) % 2 === 1;
     const vibration = Math.sin(i * 0.3) + (fault ? 0.8 * Math.sin(i * 1.7) : 0);
     lines.push(`${i},${(Math.cos(i * 0.05) + 2).toFixed(4)},${vibration.toFixed(4)},${fault ? 'fault' : 'ok'}`);
   }
