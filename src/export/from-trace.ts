@@ -6,7 +6,8 @@
 // below; anything else is named in an error.
 import * as E from '../engine/index.js';
 import { BatchNorm, Convolution, Linear, traceForward, type Module, type Trace, type TracedOp } from '../nn/index.js';
-import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode, type IrNodeSpec, type IrValue, type Spatial } from './ir.js';
+import { UnsupportedExportError, type ConstTensor, type IrGraph, type IrNode, type IrNodeSpec, type IrValue } from './ir.js';
+import { checkGlobalPool, poolNode, spatialOf } from './pool-spec.js';
 
 export interface InputNormalization {
   readonly mean: readonly number[];
@@ -28,19 +29,6 @@ function weightAndBias(path: string, layer: Convolution | Linear): { weight: Con
   return { weight: effectiveConstant(path, layer, 'weight'), bias: layer.bias === null ? null : effectiveConstant(path, layer, 'bias') };
 }
 
-
-/** A spatial setting as ATen takes it (one int, or one per dim) as one entry per spatial dim. */
-const spatialOf = (value: unknown, rank: number, what: string): Spatial => {
-  if (typeof value === 'number') return new Array<number>(rank).fill(value);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) {
-    if (value.length === 1) return new Array<number>(rank).fill(value[0] as number);
-    if (value.length === rank) return [...(value as number[])];
-  }
-  throw new UnsupportedExportError(`${what}: expected one or ${rank} integers, got ${JSON.stringify(value)}`);
-};
-
-/** A pooling call's stride: ATen's empty list means 'the kernel size'. */
-const strideOf = (stride: unknown, kernel: Spatial, what: string): Spatial => (Array.isArray(stride) && stride.length === 0 ? kernel : spatialOf(stride, kernel.length, what));
 
 class TraceConverter {
   private readonly values: IrValue[] = [];
@@ -156,45 +144,17 @@ class TraceConverter {
         return this.emit(op, { op: 'add', inputs: [x, other] });
       }
       case 'max_pool1d':
-      case 'max_pool2d': {
-        const [kernel, stride, padding, dilation, ceilMode] = op.scalars;
-        const rank = this.spatialRank(op, x);
-        const k = spatialOf(kernel, rank, `${op.name} kernel`);
-        return this.emit(op, {
-          op: 'maxpool', inputs: [x], kernel: k, stride: strideOf(stride, k, `${op.name} stride`), padding: spatialOf(padding, rank, `${op.name} padding`),
-          dilation: spatialOf(dilation, rank, `${op.name} dilation`), ceilMode: ceilMode === true,
-        });
-      }
+      case 'max_pool2d':
       case 'avg_pool1d':
-      case 'avg_pool2d': {
-        // avg_pool1d has no divisor_override; for avg_pool2d it is the sixth scalar.
-        const [kernel, stride, padding, ceilMode, countIncludePad, divisor] = op.scalars;
-        if (divisor !== null && divisor !== undefined) this.unsupported(op, 'divisor_override is not supported');
-        const rank = this.spatialRank(op, x);
-        const k = spatialOf(kernel, rank, `${op.name} kernel`);
-        return this.emit(op, {
-          op: 'avgpool', inputs: [x], kernel: k, stride: strideOf(stride, k, `${op.name} stride`), padding: spatialOf(padding, rank, `${op.name} padding`),
-          ceilMode: ceilMode === true, countIncludePad: countIncludePad !== false,
-        });
-      }
+      case 'avg_pool2d':
+        return this.emit(op, poolNode(op, x, this.spatialRank(op, x), (why) => this.unsupported(op, why)));
       case 'adaptive_avg_pool1d':
       case 'adaptive_avg_pool2d':
-      case '_adaptive_avg_pool2d': {
-        const rank = this.spatialRank(op, x);
-        const size = spatialOf(op.scalars[0], rank, `${op.name} output size`);
-        if (size.some((d) => d !== 1)) this.unsupported(op, 'only pooling to one position per channel (global average pooling) is supported');
-        // The IR pools straight to [C]; the [C, 1, ...] map is only ever flattened next (checked there).
+      case '_adaptive_avg_pool2d':
+      case 'mean':
+        checkGlobalPool(op, this.spatialRank(op, x), (why) => this.unsupported(op, why));
+        // The IR pools straight to [C]; a [C, 1, ...] map is only ever flattened next (checked there).
         return this.emit(op, { op: 'globalavgpool', inputs: [x] }, this.shapeOf(x).slice(0, 1));
-      }
-      case 'mean': {
-        const [dims, keepDim] = op.scalars;
-        const rank = this.spatialRank(op, x);
-        const full = rank + 2;
-        const axes = Array.isArray(dims) ? new Set(dims.map((d) => ((d as number) + full) % full)) : new Set<number>();
-        const spatial = Array.isArray(dims) && dims.length === rank && axes.size === rank && [...axes].every((d) => d >= 2);
-        if (!spatial || keepDim === true) this.unsupported(op, 'only the mean over every spatial dim without keepdim (global average pooling) is supported');
-        return this.emit(op, { op: 'globalavgpool', inputs: [x] }, this.shapeOf(x).slice(0, 1));
-      }
       case 'flatten':
       case 'view':
       case 'reshape':
