@@ -63,6 +63,10 @@ export const NOT_RUN: ReadonlyMap<string, string> = new Map([
   ],
   ['bash bench/cat/measure-runs.sh runs/i16 macs50 macs50-fixed lat-b1c lat-b64c', 'a benchmark of the runs above, ten minutes of timing'],
   [
+    'bash bench/timeseries/results.sh runs/ts-results 15',
+    'a benchmark: eight 15-epoch trainings on the generated vibration set, 25 minutes on a 2-core CPU; the docs test runs the 40-epoch commands after it, shortened, on the set the README generates',
+  ],
+  [
     'bash bench/cat/pilots.sh runs/pilots',
     'a benchmark: four 3-epoch trainings on Fashion-MNIST (Debian dataset-fashion-mnist, which the setup does not install); test/cat covers the schedule defaults it measured',
   ],
@@ -82,6 +86,9 @@ export interface TestData {
 /** What the docs write for a reader's own data or paths, and what the test puts there. */
 const PLACEHOLDERS: [RegExp, (data: TestData, match: RegExpExecArray) => string][] = [
   [/^cifar10:(DIR|\/path\/to\/.*)$/, (data) => `cifar10:${data.cifar10}`],
+  // docs/results.md's generated benchmark is the one the README's commands generate (README.md runs
+  // first), at the same length and with fewer records.
+  [/^ucr:runs\/ts-results\/data\/Vibration$/, () => 'ucr:runs/timeseries/Vibration'],
   // The README's sensor log stands for the reader's own recording.
   [/^csv:line3\.csv$/, (data) => `csv:${data.sensorLog}`],
   // docs/export.md's run stands for any finished CAT run of ResNet-20 on CIFAR-10, as the README's
