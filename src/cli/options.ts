@@ -17,14 +17,24 @@ export function nonNegativeInt(name: string) {
   };
 }
 
-export function numberIn(name: string, min: number, max: number, { exclusiveMin = false } = {}) {
+export function numberIn(name: string, min: number, max: number, { exclusiveMin = false, exclusiveMax = false } = {}) {
   return (value: string): number => {
     const n = Number(value);
     const aboveMin = exclusiveMin ? n > min : n >= min;
-    if (value.trim() === '' || !Number.isFinite(n) || !aboveMin || n > max) {
-      throw badArgument(`${name} must be a number in ${exclusiveMin ? '(' : '['}${min}, ${max}], got '${value}'`);
+    const belowMax = exclusiveMax ? n < max : n <= max;
+    if (value.trim() === '' || !Number.isFinite(n) || !aboveMin || !belowMax) {
+      throw badArgument(`${name} must be a number in ${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}, got '${value}'`);
     }
     return n;
+  };
+}
+
+/** A column name as a header spells it: not empty, and without the spaces around it that headers are trimmed of. */
+export function columnName(name: string) {
+  return (value: string): string => {
+    if (value.trim() === '') throw badArgument(`${name} needs a column name, got '${value}'`, `e.g. ${name} state`);
+    if (value.trim() !== value) throw badArgument(`${name} '${value}' has spaces around it, but header names are read without them`, `write ${name} '${value.trim()}'`);
+    return value;
   };
 }
 

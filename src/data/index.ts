@@ -9,8 +9,8 @@ export { loadCifar10, loadCifar100, CIFAR10_CLASSES, type Cifar100Options } from
 export { loadImageFolder, type ImageFolderOptions } from './folder.js';
 export { decodeImage, centerResize, type RgbaImage, type ResizeMode } from './image.js';
 export {
-  parseDatasetSpec, formatDatasetSpec, isSeriesSpec, windowProblems, loadDataset, loadDatasets, DATASET_SPEC_FORMS,
-  type DatasetSpec, type ImageDatasetSpec, type SeriesDatasetSpec, type DatasetKind, type LoadDatasetOptions,
+  parseDatasetSpec, formatDatasetSpec, isSeriesSpec, windowProblems, sensorLogValueProblems, loadDataset, loadDatasets, DATASET_SPEC_FORMS,
+  type DatasetSpec, type ImageDatasetSpec, type SeriesDatasetSpec, type DatasetKind, type LoadDatasetOptions, type SensorLogOptions,
 } from './spec.js';
 export {
   NO_SIGNAL_AUGMENT, signalAugmentProblems, isSignalAugmentOff, drawSignalAugment, transformSignal, cropLengthOf,

@@ -103,20 +103,38 @@ export interface LoadDatasetOptions {
   window?: number;
   /** For csv:FILE: steps between the starts of consecutive windows (default: the loader's, non-overlapping). */
   stride?: number;
+  /** For csv:FILE: the column holding the class label (default: the loader's, 'label'). */
+  labelColumn?: string;
+  /** For csv:FILE: the trailing fraction of the rows kept for testing, in (0, 1) (default: the loader's, 0.2). */
+  testFraction?: number;
 }
 
-/** What is wrong with the window options for this spec; empty when they fit it. */
-export function windowProblems(spec: DatasetSpec, options: Pick<LoadDatasetOptions, 'window' | 'stride'>): string[] {
+/** The options that only csv: sensor logs take: how the log is cut into windows and split. */
+export type SensorLogOptions = Pick<LoadDatasetOptions, 'window' | 'stride' | 'labelColumn' | 'testFraction'>;
+
+const SENSOR_LOG_FLAGS = [['window', '--window'], ['stride', '--stride'], ['labelColumn', '--label-column'], ['testFraction', '--test-fraction']] as const;
+
+/** What is wrong with the sensor-log option values themselves, whatever the data; empty when they are valid. */
+export function sensorLogValueProblems(options: SensorLogOptions): string[] {
   const problems: string[] = [];
-  const { window, stride } = options;
+  const { window, stride, labelColumn, testFraction } = options;
   for (const [flag, value] of [['--window', window], ['--stride', stride]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) problems.push(`${flag} must be a positive whole number of time steps, got ${value}`);
   }
+  if (labelColumn !== undefined && (typeof labelColumn !== 'string' || labelColumn.trim() === '')) problems.push(`--label-column must name a column of the log's header, got ${JSON.stringify(labelColumn)}`);
+  if (testFraction !== undefined && !(typeof testFraction === 'number' && testFraction > 0 && testFraction < 1)) problems.push(`--test-fraction must be a number strictly between 0 and 1, got ${testFraction}`);
+  return problems;
+}
+
+/** What is wrong with the sensor-log options (window, stride, label column, test fraction) for this spec; empty when they fit it. */
+export function windowProblems(spec: DatasetSpec, options: SensorLogOptions): string[] {
+  const problems = sensorLogValueProblems(options);
   if (spec.kind === 'csv') {
-    if (window === undefined) problems.push(`csv:${spec.file} is a sensor log cut into windows: give --window N (time steps per sample), and optionally --stride`);
+    if (options.window === undefined) problems.push(`csv:${spec.file} is a sensor log cut into windows: give --window N (time steps per sample), and optionally --stride`);
   } else {
-    if (window !== undefined) problems.push(`--window only applies to csv: sensor logs, not ${spec.kind} data`);
-    if (stride !== undefined) problems.push(`--stride only applies to csv: sensor logs, not ${spec.kind} data`);
+    for (const [key, flag] of SENSOR_LOG_FLAGS) {
+      if (options[key] !== undefined) problems.push(`${flag} only applies to csv: sensor logs, not ${spec.kind} data`);
+    }
   }
   return problems;
 }
@@ -135,6 +153,8 @@ export function loadDatasets(spec: string | DatasetSpec, options: LoadDatasetOpt
     case 'csv': {
       const csvOptions: SensorCsvOptions = { window: options.window as number };
       if (options.stride !== undefined) csvOptions.stride = options.stride;
+      if (options.labelColumn !== undefined) csvOptions.labelColumn = options.labelColumn;
+      if (options.testFraction !== undefined) csvOptions.testFraction = options.testFraction;
       return loadSensorCsv(parsed.file, csvOptions);
     }
   }

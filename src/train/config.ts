@@ -1,6 +1,6 @@
 // The settings of a training run: what `catrain train` accepts and what a run directory records.
 import { catProblems, DEFAULT_CAT, type CatOptions } from '../cat/index.js';
-import { isSeriesSpec, parseDatasetSpec, signalAugmentProblems, windowProblems, type DatasetSpec, type SignalAugmentOptions } from '../data/index.js';
+import { isSeriesSpec, parseDatasetSpec, sensorLogValueProblems, signalAugmentProblems, windowProblems, type DatasetSpec, type SensorLogOptions, type SignalAugmentOptions } from '../data/index.js';
 
 export type ScheduleName = 'cosine' | 'step' | 'constant';
 
@@ -42,6 +42,10 @@ export interface TrainConfig extends SignalAugmentSettings {
   window: number | null;
   /** csv: sensor logs: steps between the starts of consecutive windows; null: the loader's default. */
   stride: number | null;
+  /** csv: sensor logs: the column holding the class label; null: the loader's default ('label'). */
+  labelColumn: string | null;
+  /** csv: sensor logs: the trailing fraction of the rows kept for testing, in (0, 1); null: the loader's default (0.2). */
+  testFraction: number | null;
   /**
    * Data-parallel runs: BatchNorm takes its batch statistics over the whole global batch instead of
    * each worker's part (PyTorch's SyncBatchNorm). One process trains alike either way.
@@ -78,6 +82,8 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   trainSubset: null,
   window: null,
   stride: null,
+  labelColumn: null,
+  testFraction: null,
   jitter: 0,
   scaling: 0,
   timeShift: 0,
@@ -119,16 +125,25 @@ export function configProblems(config: TrainConfig): string[] {
   if (typeof config.syncBn !== 'boolean') problems.push(`syncBn (--sync-bn) must be true or false, got ${JSON.stringify(config.syncBn)}`);
   problems.push(...signalAugmentProblems(config));
   const spec = knownSpec(config.data);
+  const sensorLog = sensorLogOptionsOf(config);
   if (spec !== null) {
-    problems.push(...windowProblems(spec, { ...(config.window === null ? {} : { window: config.window }), ...(config.stride === null ? {} : { stride: config.stride }) }));
+    problems.push(...windowProblems(spec, sensorLog));
     if (!isSeriesSpec(spec)) problems.push(...signalOptionsOnImages(config, spec.kind));
   } else {
-    for (const [flag, value] of [['--window', config.window], ['--stride', config.stride]] as const) {
-      if (value !== null && (!Number.isSafeInteger(value) || value < 1)) problems.push(`${flag} must be a positive whole number of time steps, got ${value}`);
-    }
+    problems.push(...sensorLogValueProblems(sensorLog));
   }
   if (config.cat !== null) problems.push(...catProblems(config.cat, config.epochs));
   return problems;
+}
+
+/** The sensor-log settings of a config as the loader takes them: a null one is left out, so the loader's default holds. */
+export function sensorLogOptionsOf(config: Pick<TrainConfig, 'window' | 'stride' | 'labelColumn' | 'testFraction'>): SensorLogOptions {
+  return {
+    ...(config.window === null ? {} : { window: config.window }),
+    ...(config.stride === null ? {} : { stride: config.stride }),
+    ...(config.labelColumn === null ? {} : { labelColumn: config.labelColumn }),
+    ...(config.testFraction === null ? {} : { testFraction: config.testFraction }),
+  };
 }
 
 /** The spec of config.data; null for a name the spec parser does not know (an embedder's in-memory data). */

@@ -16,12 +16,19 @@ export interface RunData {
   class_names?: readonly string[];
   /** Per channel, over the training split, as loaded (before any --train-subset). */
   normalization: SequenceNormalization;
+  /** Sequences the run trained on (after any --train-subset) and was tested on; absent in records older than these fields. */
+  train_count?: number;
+  test_count?: number;
 }
 
 /** The record of a sequence run's data; null for images, which need none. */
-export function describeRunData(train: Dataset): RunData | null {
+export function describeRunData(train: Dataset, test: Dataset): RunData | null {
   if (!isSequenceDataset(train)) return null;
-  const data: RunData = { kind: 'sequence', name: train.name, channels: train.channels, length: train.length, num_classes: train.numClasses, normalization: { mean: [...train.normalization.mean], std: [...train.normalization.std] } };
+  const data: RunData = {
+    kind: 'sequence', name: train.name, channels: train.channels, length: train.length, num_classes: train.numClasses,
+    normalization: { mean: [...train.normalization.mean], std: [...train.normalization.std] },
+    train_count: train.count, test_count: test.count,
+  };
   if (train.classNames !== undefined) data.class_names = [...train.classNames];
   return data;
 }

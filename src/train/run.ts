@@ -118,7 +118,7 @@ async function train(given: TrainConfig | null, outDir: string, options: TrainRu
     if (!resume && writes) {
       out.createFresh();
       out.writeJson('config', config);
-      const data = describeRunData(parts.dataset.train);
+      const data = describeRunData(parts.dataset.train, parts.dataset.test);
       if (data !== null) out.writeJson('data', data);
     }
     if (options.worker !== undefined) method = options.worker.wrap(method, context);

@@ -4,7 +4,7 @@ import * as E from '../engine/index.js';
 import { DataLoader, firstSamples, isSequenceDataset, loadDatasets, signalAugmentProblems, type Dataset, type Layout, type SequenceNormalization, type Shard } from '../data/index.js';
 import { createModel, defaultInputShape, modelInputKind, modelNames, type CreateModelOptions } from '../models/index.js';
 import type { Module, Parameter } from '../nn/index.js';
-import { ConfigError, signalAugmentOf, signalOptionsOnImages, type TrainConfig } from './config.js';
+import { ConfigError, sensorLogOptionsOf, signalAugmentOf, signalOptionsOnImages, type TrainConfig } from './config.js';
 import { withSavedNormalization } from './run-data.js';
 import { cosineSchedule, constantSchedule, stepSchedule, type LrSchedule } from './schedule.js';
 import { Sgd } from './sgd.js';
@@ -19,13 +19,9 @@ export interface RunParts {
   dataset: { train: Dataset; test: Dataset };
 }
 
-/** Both splits of a run's data, as its config describes them (the window and stride of a sensor log included). */
+/** Both splits of a run's data, as its config describes them (a sensor log's window, stride, label column and test fraction included). */
 export function loadConfigDatasets(config: TrainConfig): { train: Dataset; test: Dataset } {
-  return loadDatasets(config.data, {
-    imageSize: config.imageSize,
-    ...(config.window === null ? {} : { window: config.window }),
-    ...(config.stride === null ? {} : { stride: config.stride }),
-  });
+  return loadDatasets(config.data, { imageSize: config.imageSize, ...sensorLogOptionsOf(config) });
 }
 
 /** The batch layout for this data: channels-last images if the config asks; sequences are always [N, C, L]. */

@@ -35,7 +35,9 @@ describe('catrain train: bad time-series files', () => {
     { name: 'a NaN value', data: () => ucr('Nan', ['a\t0.1\tNaN\t0.3\t0.4', ...GOOD_ROWS], GOOD_ROWS), message: /Nan_TRAIN\.tsv:1:.*NaN/ },
     { name: 'a test length mismatch', data: () => ucr('Short', GOOD_ROWS, ['a\t0.1\t0.2\t0.3']), message: /Short_TEST\.tsv.*length|length.*Short_TEST\.tsv/i },
     { name: 'an unknown test label', data: () => ucr('Label', GOOD_ROWS, ['z\t0.1\t0.2\t0.3\t0.4']), message: /Label_TEST\.tsv:1:.*'z'/ },
-    { name: 'a CSV without a label column', data: () => csv('nolabel', ['time,x,y', ...Array.from({ length: 40 }, (_, i) => `${i},${i},${-i}`)]), extra: ['--window', '8'], message: /nolabel\.csv:1:.*label/ },
+    { name: 'a CSV without a label column', data: () => csv('nolabel', ['time,x,y', ...Array.from({ length: 40 }, (_, i) => `${i},${i},${-i}`)]), extra: ['--window', '8'], message: /nolabel\.csv:1:.*no 'label' column \(it has 'time', 'x', 'y'\); choose the label column with --label-column NAME/ },
+    { name: 'a label column the CSV lacks', data: () => csv('nostate', ['time,x,label', ...Array.from({ length: 40 }, (_, i) => `${i},${i},a`)]), extra: ['--window', '8', '--label-column', 'state'], message: /nostate\.csv:1:.*no 'state' column \(it has 'time', 'x', 'label'\); choose the label column with --label-column NAME/ },
+    { name: 'a label column in the wrong case', data: () => csv('case', ['time,x,State', ...Array.from({ length: 40 }, (_, i) => `${i},${i},a`)]), extra: ['--window', '8', '--label-column', 'state'], message: /case\.csv:1:.*no 'state' column .*case-sensitive: --label-column State/ },
   ];
   for (const { name, data, extra = [], message } of cases) {
     test(`${name}: exit 1, the file and line named, no run directory`, () => {

@@ -35,6 +35,9 @@ describe('time-series dataset specs', () => {
     assert.match(windowProblems(csv, { window: 0 }).join(), /--window must be a positive whole number of time steps, got 0/);
     assert.match(windowProblems(csv, { window: 8, stride: 1.5 }).join(), /--stride must be a positive whole number/);
     assert.deepEqual(windowProblems(parseDatasetSpec('ucr:a/B'), { window: 8, stride: 2 }), ['--window only applies to csv: sensor logs, not ucr data', '--stride only applies to csv: sensor logs, not ucr data']);
+    assert.deepEqual(windowProblems(csv, { window: 8, labelColumn: 'state', testFraction: 0.3 }), []);
+    assert.deepEqual(windowProblems(csv, { window: 8, labelColumn: ' ', testFraction: 1 }), ['--label-column must name a column of the log\'s header, got " "', '--test-fraction must be a number strictly between 0 and 1, got 1']);
+    assert.deepEqual(windowProblems(parseDatasetSpec('mnist'), { labelColumn: 'state', testFraction: 0.3 }), ['--label-column only applies to csv: sensor logs, not mnist data', '--test-fraction only applies to csv: sensor logs, not mnist data']);
     assert.throws(() => loadDatasets('csv:/nonexistent.csv'), /give --window N/);
   });
 

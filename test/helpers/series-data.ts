@@ -25,11 +25,12 @@ export function writeUcr(dir: string, name: string, { length = 32, train = 36, t
 
 /**
  * Writes a sensor log (timestamp, two channels, label) of `segments` runs of `segmentRows` rows, the
- * label cycling through the classes so both the training and the test part of the log see each.
+ * label cycling through the classes so both the training and the test part of the log see each. The
+ * label column is named `labelColumn`.
  */
-export function writeSensorCsv(file: string, { segments = 24, segmentRows = 64 } = {}): string {
+export function writeSensorCsv(file: string, { segments = 24, segmentRows = 64, labelColumn = 'label' } = {}): string {
   mkdirSync(path.dirname(file), { recursive: true });
-  const lines = ['timestamp,vib_x,temp_c,label'];
+  const lines = [`timestamp,vib_x,temp_c,${labelColumn}`];
   for (let s = 0; s < segments; s++) {
     const k = s % CLASSES.length;
     for (let r = 0; r < segmentRows; r++) {

@@ -1,7 +1,7 @@
 // Sweeps over time series: a UCR folder (its points' latency is measured on [N, C, L] input, which
-// has no channels-last order) and a sensor log, whose --window, --stride and signal augmentations
-// reach every point's config and the full-scale commands `recommend` prints. A sweep that cannot
-// train on the data is refused before its directory exists.
+// has no channels-last order) and a sensor log, whose --window, --stride, --label-column,
+// --test-fraction and signal augmentations reach every point's config and the full-scale commands
+// `recommend` prints. A sweep that cannot train on the data is refused before its directory exists.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,21 +30,21 @@ test('a sweep over a UCR folder records its points with their CPU latency', () =
   assert.equal(report.status, 0, report.stderr);
 });
 
-test('a sweep over a sensor log passes --window, --stride and the signal augmentations to every point and to the full-scale command', () => {
-  const data = writeSensorCsv(path.join(root, 'press.csv'));
+test('a sweep over a sensor log passes --window, --stride, --label-column, --test-fraction and the signal augmentations to every point and to the full-scale command', () => {
+  const data = writeSensorCsv(path.join(root, 'press.csv'), { labelColumn: 'state' });
   const out = path.join(root, 'csv-sweep');
-  const flags = ['--window', '32', '--stride', '16', '--jitter', '0.05', '--scaling', '0.1', '--time-shift', '3', '--window-crop', '0.9'];
+  const flags = ['--window', '32', '--stride', '16', '--label-column', 'state', '--test-fraction', '0.3', '--jitter', '0.05', '--scaling', '0.1', '--time-shift', '3', '--window-crop', '0.9'];
   const r = catrain('sweep', '--model', 'lenet1d', '--data', data, ...flags, '--targets', '0.5', '--epochs', '1', '--batch-size', '16', '--out', out, '--quiet');
   assert.equal(r.status, 0, r.stderr);
   const config = readJson<TrainConfig>(path.join(out, 'macs-0.5', 'config.json'));
-  assert.deepEqual([config.window, config.stride, config.jitter, config.scaling, config.timeShift, config.windowCrop], [32, 16, 0.05, 0.1, 3, 0.9]);
+  assert.deepEqual([config.window, config.stride, config.labelColumn, config.testFraction, config.jitter, config.scaling, config.timeShift, config.windowCrop], [32, 16, 'state', 0.3, 0.05, 0.1, 3, 0.9]);
   const sweep = readJson<SweepFile>(path.join(out, 'sweep.json'));
   assert.deepEqual(sweep.train_args, ['--batch-size', '16', ...flags]);
   const recommended = catrain('recommend', '--sweep', out, '--max-macs', '0.6');
   assert.equal(recommended.status, 0, recommended.stderr);
   assert.ok(recommended.stdout.includes(`--target-macs 0.5 --batch-size 16 ${flags.join(' ')} --out`), recommended.stdout);
   // The same sweep again continues it; with another window it is refused, not mixed in.
-  const other = catrain('sweep', '--model', 'lenet1d', '--data', data, ...flags.slice(0, 2), '--stride', '8', '--targets', '0.5', '--epochs', '1', '--batch-size', '16', '--out', out, '--quiet');
+  const other = catrain('sweep', '--model', 'lenet1d', '--data', data, ...flags.map((flag, i) => (flags[i - 1] === '--stride' ? '8' : flag)), '--targets', '0.5', '--epochs', '1', '--batch-size', '16', '--out', out, '--quiet');
   assert.equal(other.status, 1, other.stderr);
   assert.match(other.stderr, /holds a sweep made with other settings: train options/);
 });

@@ -38,11 +38,11 @@ describe('training on sequences', () => {
     const architecture = JSON.parse(readFileSync(path.join(out, 'architecture.json'), 'utf8')) as { input_shape: number[] };
     assert.deepEqual(architecture.input_shape, [C, L]);
     const data = JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(data, { kind: 'sequence', name: 'synthetic-sequences', channels: C, length: L, num_classes: 3, class_names: ['class-0', 'class-1', 'class-2'], normalization: { mean: [0.25, -0.5], std: [2, 3] } });
+    assert.deepEqual(data, { kind: 'sequence', name: 'synthetic-sequences', channels: C, length: L, num_classes: 3, class_names: ['class-0', 'class-1', 'class-2'], normalization: { mean: [0.25, -0.5], std: [2, 3] }, train_count: datasets.train.count, test_count: datasets.test.count });
     const info = catrain('info', '--run', out);
     assert.equal(info.status, 0, info.stderr);
     assert.match(info.stdout, /MACs for input \[2, 32\]/);
-    assert.match(info.stdout, /data synthetic-sequences: 2 channels x 32 steps, 3 classes; normalised per channel with mean \[0\.2500, -0\.5000\], std \[2\.000, 3\.000\]/);
+    assert.match(info.stdout, /data synthetic-sequences: 2 channels x 32 time steps, 3 classes \(class-0, class-1, class-2\); normalised per channel with mean \[0\.2500, -0\.5000\], std \[2\.000, 3\.000\]/);
     // Reloading with the saved statistics leaves data normalised with them as it is; other channels are refused.
     const saved = readRunData(new RunDirectory(out));
     assert.ok(saved !== null);

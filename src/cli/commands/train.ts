@@ -10,17 +10,15 @@ import type { Module } from '../../nn/index.js';
 import { augmentsByDefault, configProblems, DEFAULT_CONFIG, LATENCY_RUNS, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
 import { architectureTable } from '../../report/index.js';
 import { CAT_OPTION_FIELDS, optionRow } from '../../cat/index.js';
-import { addDataOptions, checkAugmentFor } from '../data-options.js';
+import { addDataOptions, checkAugmentFor, type DataCliOptions } from '../data-options.js';
 import { addCatOptions, catOptionKey, toCatOptions, type CatCliOptions } from '../cat-options.js';
 import { asCliError, badArgument, CliError } from '../errors.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { addDistributedOptions, distributedStart, joinWorkers, launchWorkers, noteWorkerCount, workerFailure, type DistributedCliOptions } from '../distributed.js';
 import { nonNegativeInt, numberIn, oneOf, positiveInt } from '../options.js';
 
-interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment' | 'cat' | 'window' | 'stride'>, CatCliOptions, DistributedCliOptions {
+interface TrainOptions extends Omit<TrainConfig, 'model' | 'data' | 'augment' | 'cat' | keyof DataCliOptions>, DataCliOptions, CatCliOptions, DistributedCliOptions {
   augment?: boolean;
-  window?: number;
-  stride?: number;
   model?: string;
   data?: string;
   out: string;

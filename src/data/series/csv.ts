@@ -47,6 +47,13 @@ function checkOptions(file: string, options: SensorCsvOptions): Required<SensorC
   return { window, stride, testFraction, labelColumn };
 }
 
+/** Why the header does not do for `labelColumn`, with the columns it has and how to choose one of them. */
+function noLabelColumn(labelColumn: string, names: readonly string[]): string {
+  const near = names.find((name) => name.toLowerCase() === labelColumn.toLowerCase());
+  const choose = near === undefined ? 'choose the label column with --label-column NAME (labelColumn when calling loadSensorCsv)' : `column names are case-sensitive: --label-column ${near}`;
+  return `the header has no '${labelColumn}' column (it has ${names.map((n) => `'${n}'`).join(', ')}); ${choose}`;
+}
+
 /** Every row of the log, row-major, with its label and line. */
 function readLog(file: string, labelColumn: string): LogRows & { channelNames: string[] } {
   const lines = readLines(file, WHAT);
@@ -57,12 +64,7 @@ function readLog(file: string, labelColumn: string): LogRows & { channelNames: s
   const separator = separatorOf(headerLine.text);
   const names = headerLine.text.split(separator).map((name) => name.trim());
   const labelAt = names.indexOf(labelColumn);
-  if (labelAt < 0) {
-    throw new SeriesFormatError(
-      file, headerLine.line,
-      `the header has no '${labelColumn}' column (it has ${names.map((n) => `'${n}'`).join(', ')}); name the label column '${labelColumn}' or choose it with the label column option`,
-    );
-  }
+  if (labelAt < 0) throw new SeriesFormatError(file, headerLine.line, noLabelColumn(labelColumn, names));
   const channelAt = names.flatMap((name, i) => (i === labelAt || TIME_COLUMNS.has(name.toLowerCase()) ? [] : [i]));
   if (channelAt.length === 0) throw new SeriesFormatError(file, headerLine.line, `the header has no channel columns besides '${labelColumn}' and time; ${WHAT}`);
   const values = new FloatBuffer();
@@ -95,7 +97,7 @@ export function loadSensorCsv(file: string, options: SensorCsvOptions): SensorCs
     if (end - start < window) {
       throw new SeriesFormatError(
         file, 0,
-        `the ${part} part has ${end - start} rows (rows ${start + 1} to ${end} of ${rows}, testFraction ${testFraction}) but a window needs ${window}; use a smaller window or a longer log`,
+        `the ${part} part has ${end - start} rows (rows ${start + 1} to ${end} of ${rows}, testFraction ${testFraction}) but a window needs ${window}; use a smaller window, another test fraction (--test-fraction) or a longer log`,
       );
     }
     const windows = cutWindows(log, start, end, window, stride);
