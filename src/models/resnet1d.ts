@@ -12,9 +12,9 @@
 // leaves relu(shortcut(x)), which keeps the shapes, whatever the shortcut is (a projection included).
 // The third block, the widest, holds about half of the network's MACs, which is what lets a 0.5 MAC
 // budget be met by dropping a block.
-import type * as E from '../engine/index.js';
-import { BatchNorm1d, ChainedBlock, Conv1d, GlobalAvgPool1d, Linear, Module, ReLU, projection } from '../nn/index.js';
-import { checkCount, heInitConvs, type ModelOptions } from './common.js';
+import { BatchNorm1d, ChainedBlock, Conv1d, ReLU, projection } from '../nn/index.js';
+import type { ModelOptions } from './common.js';
+import { SeriesStages } from './series-stages.js';
 
 export const RESNET1D_WIDTHS = [64, 128, 128] as const;
 export const RESNET1D_KERNELS = [8, 5, 3] as const;
@@ -53,32 +53,9 @@ export interface ResNet1dOptions extends ModelOptions {
   widths?: readonly [number, number, number];
 }
 
-export class ResNet1d extends Module {
-  /** layer1..layer3. */
-  readonly blocks: readonly SeriesResidualBlock[];
-  readonly avgpool: GlobalAvgPool1d;
-  readonly fc: Linear;
-
+export class ResNet1d extends SeriesStages<SeriesResidualBlock> {
   constructor(options: ResNet1dOptions = {}) {
-    super();
-    let width = checkCount('resnet1d', 'inChannels', options.inChannels ?? 1);
-    const numClasses = checkCount('resnet1d', 'numClasses', options.numClasses ?? 2);
-    const widths = (options.widths ?? RESNET1D_WIDTHS).map((w) => checkCount('resnet1d', 'widths', w));
-    if (widths.length !== 3) throw new RangeError(`resnet1d: widths must list the 3 blocks' widths, got ${widths.length}`);
-    this.blocks = widths.map((planes, i) => {
-      const block = this.registerModule(`layer${i + 1}`, new SeriesResidualBlock(width, planes));
-      width = planes;
-      return block;
-    });
-    this.avgpool = this.registerModule('avgpool', new GlobalAvgPool1d());
-    this.fc = this.registerModule('fc', new Linear(width, numClasses));
-    heInitConvs(this);
-  }
-
-  forward(x: E.Tensor): E.Tensor {
-    let y = x;
-    for (const block of this.blocks) y = block.call(y);
-    return this.fc.call(this.avgpool.call(y));
+    super('resnet1d', options, 'layer', 'widths', options.widths ?? RESNET1D_WIDTHS, (inPlanes, planes) => new SeriesResidualBlock(inPlanes, planes));
   }
 }
 

@@ -3,30 +3,12 @@
 // defined in the test itself, with no per-architecture code.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildStructureGraph, type GraphOptions, type StructureGraph } from '../../src/cat/index.js';
 import * as E from '../../src/engine/index.js';
 import { countComplexity, createModel, defaultInputShape } from '../../src/models/index.js';
 import { BatchNorm2d, Conv2d, Linear, Module } from '../../src/nn/index.js';
 import { FunctionalCnn, TinyResNet } from './nets.js';
+import { FIXED, graphOf, group, prunable, sitesOf } from './graph-queries.js';
 
-const prunable = (g: StructureGraph): string[] => g.groups.filter((x) => x.prunable).map((x) => x.id);
-const group = (g: StructureGraph, id: string) => {
-  const found = g.groups.find((x) => x.id === id);
-  assert.ok(found, `group ${id} in ${g.groups.map((x) => x.id).join(', ')}`);
-  return found;
-};
-
-/** The modules a group's gate multiplies at. */
-const sitesOf = (g: StructureGraph, id: string): string[] => group(g, id).gateSites.map((site) => site.module);
-const FIXED: GraphOptions = { residualChannels: 'fixed' };
-
-function graphOf(model: Module, inputShape: readonly number[], options?: GraphOptions): StructureGraph {
-  try {
-    return buildStructureGraph(model, inputShape, options);
-  } finally {
-    model.dispose();
-  }
-}
 
 describe('zoo models', () => {
   test('lenet300: every hidden layer is a gated group; input and output are fixed', () => {

@@ -3,27 +3,13 @@
 // each channel L columns, and exact MACs.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildStructureGraph, type GraphOptions, type StructureGraph } from '../../src/cat/index.js';
+import type { StructureGraph } from '../../src/cat/index.js';
 import { countComplexity, createModel, defaultInputShape } from '../../src/models/index.js';
-import type { Module } from '../../src/nn/index.js';
 import { FunctionalCnn1d, RowSeries, smallResNet1d } from './series-nets.js';
+import { FIXED, graphOf, group, prunable, sitesOf } from './graph-queries.js';
 
-const prunable = (g: StructureGraph): string[] => g.groups.filter((x) => x.prunable).map((x) => x.id);
-const group = (g: StructureGraph, id: string) => {
-  const found = g.groups.find((x) => x.id === id);
-  assert.ok(found, `group ${id} in ${g.groups.map((x) => x.id).join(', ')}`);
-  return found;
-};
-const sitesOf = (g: StructureGraph, id: string): string[] => group(g, id).gateSites.map((site) => site.module).sort();
-const FIXED: GraphOptions = { residualChannels: 'fixed' };
+const sortedSites = (g: StructureGraph, id: string): string[] => sitesOf(g, id).sort();
 
-function graphOf(model: Module, inputShape: readonly number[], options?: GraphOptions): StructureGraph {
-  try {
-    return buildStructureGraph(model, inputShape, options);
-  } finally {
-    model.dispose();
-  }
-}
 
 describe('1-d zoo models', () => {
   test('resnet1d: two internal widths per block, two coupled stage widths, three removable blocks', () => {
@@ -38,14 +24,14 @@ describe('1-d zoo models', () => {
     assert.deepEqual([...first.producers].sort(), ['layer1.conv3', 'layer1.shortcut.0']);
     assert.deepEqual([...first.norms].sort(), ['layer1.bn3', 'layer1.shortcut.1']);
     assert.deepEqual(first.consumers.map((c) => c.module).sort(), ['layer2.conv1', 'layer2.shortcut.0']);
-    assert.deepEqual(sitesOf(g, 'layer1.shortcut.0'), ['layer1.relu']);
+    assert.deepEqual(sortedSites(g, 'layer1.shortcut.0'), ['layer1.relu']);
     // Blocks 2 and 3 share one width: block 3's BatchNorm shortcut normalises it, the classifier reads it.
     const last = group(g, 'layer2.shortcut.0');
     assert.ok(last.prunable && last.coupled);
     assert.deepEqual([...last.producers].sort(), ['layer2.conv3', 'layer2.shortcut.0', 'layer3.conv3']);
     assert.deepEqual([...last.norms].sort(), ['layer2.bn3', 'layer2.shortcut.1', 'layer3.bn3', 'layer3.shortcut']);
     assert.deepEqual(last.consumers.map((c) => c.module).sort(), ['fc', 'layer3.conv1']);
-    assert.deepEqual(sitesOf(g, 'layer2.shortcut.0'), ['avgpool', 'layer2.relu']);
+    assert.deepEqual(sortedSites(g, 'layer2.shortcut.0'), ['avgpool', 'layer2.relu']);
     assert.equal(prunable(g).length, 8);
     assert.deepEqual(g.blocks.map((b) => [b.id, b.prunable, b.gateNorm]), [['layer1', true, 'layer1.bn3'], ['layer2', true, 'layer2.bn3'], ['layer3', true, 'layer3.bn3']]);
     assert.deepEqual([...(g.blocks[2]?.layers ?? [])].sort(), ['layer3.bn1', 'layer3.bn2', 'layer3.bn3', 'layer3.conv1', 'layer3.conv2', 'layer3.conv3']);
@@ -76,7 +62,7 @@ describe('1-d zoo models', () => {
     assert.deepEqual(prunable(g), ['0', '3', '7', '9']);
     // 64 -> 32 (pool) -> 28 (conv 5) -> 14 (pool): 14 columns per channel of conv 3.
     assert.deepEqual(group(g, '3').consumers, [{ module: '7', expand: 14 }]);
-    assert.deepEqual(sitesOf(g, '3'), ['5']);
+    assert.deepEqual(sortedSites(g, '3'), ['5']);
     assert.equal(g.layers.find((l) => l.module === '7')?.inExpand, 14);
   });
 
