@@ -43,3 +43,23 @@ export function writeSensorCsv(file: string, { segments = 24, segmentRows = 64, 
   writeFileSync(file, `${lines.join('\n')}\n`);
   return `csv:${file}`;
 }
+
+/**
+ * Writes DIR/NAME/NAME_TRAIN.ts and NAME_TEST.ts in sktime's format (two channels, one length, text
+ * labels) and returns the `uea:` spec. Class k is a sine of k + 1 periods, the second channel its cosine.
+ */
+export function writeUea(dir: string, name: string, { length = 32, train = 36, test = 18 } = {}): string {
+  const folder = path.join(dir, name);
+  mkdirSync(folder, { recursive: true });
+  const header = ['# written by the catrain tests', `@problemName ${name}`, '@timeStamps false', '@missing false', '@univariate false', '@dimensions 2', '@equalLength true', `@seriesLength ${length}`, `@classLabel true ${CLASSES.join(' ')}`, '@data'];
+  const rows = (count: number, offset: number): string[] =>
+    Array.from({ length: count }, (_, i) => {
+      const k = i % CLASSES.length;
+      const phase = 0.7 * (i + offset);
+      const channel = (wave: (x: number) => number): string => Array.from({ length }, (_, t) => wave(phase + (2 * Math.PI * (k + 1) * t) / length).toFixed(4)).join(',');
+      return `${channel(Math.sin)}:${channel(Math.cos)}:${CLASSES[k]}`;
+    });
+  writeFileSync(path.join(folder, `${name}_TRAIN.ts`), `${[...header, ...rows(train, 0)].join('\n')}\n`);
+  writeFileSync(path.join(folder, `${name}_TEST.ts`), `${[...header, ...rows(test, 1000)].join('\n')}\n`);
+  return `uea:${folder}`;
+}
