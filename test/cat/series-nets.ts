@@ -1,9 +1,8 @@
-// 1-d networks and data for the CAT tests. The data layer on this branch holds images only, so a
-// signal of length L travels as an image of 1 x L pixels and RowSeries hands the network the
-// [N, C, L] it reads (a squeeze, which the structure graph passes through): the CAT run, its
-// checkpoints and its resume are the real ones, only the loader is the image loader.
+// 1-d networks and data for the CAT tests: a narrow resnet1d, noisy sines as a sequence dataset, a
+// functional 1-d CNN as a user would write one, and RowSeries, which reads a signal stored as a
+// 1 x L image (a squeeze that the structure graph passes through).
 import * as E from '../../src/engine/index.js';
-import type { ImageDataset } from '../../src/data/index.js';
+import { sharedFloats, sharedLabels, type SequenceDataset } from '../../src/data/index.js';
 import { BatchNorm1d, Conv1d, Linear, Module } from '../../src/nn/index.js';
 import { resnet1d, type ResNet1d } from '../../src/models/index.js';
 
@@ -23,28 +22,25 @@ export class RowSeries extends Module {
 /** Wang et al.'s ResNet at widths 8, 16, 16, small enough to train in a test. */
 export const smallResNet1d = (classes = 3): ResNet1d => resnet1d({ numClasses: classes, widths: [8, 16, 16] });
 
-/**
- * Signals of `length` steps whose class is the frequency of a noisy sine (1, 2 or 3 periods), as
- * 1 x length single-channel images.
- */
-export function sineSeries(count: number, seed: number, length = 24, classes = 3): ImageDataset {
+/** One-channel signals of `length` steps whose class is the frequency of a noisy sine (1, 2 or 3 periods). */
+export function sineSeries(count: number, seed: number, length = 24, classes = 3): SequenceDataset {
   let state = seed * 2654435761 + 1;
   const next = (): number => {
     state = (state * 1103515245 + 12345) % 2147483648;
     return state / 2147483648;
   };
-  const images = new Uint8Array(count * length);
-  const labels = new Uint8Array(count);
+  const values = sharedFloats(count * length);
+  const labels = sharedLabels(count, classes);
   for (let i = 0; i < count; i++) {
     const label = Math.floor(next() * classes);
     const phase = next() * 2 * Math.PI;
     labels[i] = label;
     for (let t = 0; t < length; t++) {
       const value = Math.sin(phase + (2 * Math.PI * (label + 1) * t) / length) + 0.3 * (next() - 0.5);
-      images[i * length + t] = Math.max(0, Math.min(255, Math.round(128 + 90 * value)));
+      values[i * length + t] = value;
     }
   }
-  return { name: 'synthetic', images, labels, count, height: 1, width: length, channels: 1, numClasses: classes };
+  return { kind: 'sequence', name: 'synthetic-sines', values, labels, count, channels: 1, length, numClasses: classes, normalization: { mean: [0], std: [1] } };
 }
 
 /**

@@ -12,18 +12,19 @@ import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import type { TrainConfig } from '../../src/train/config.js';
 import { resumeRun, trainRun } from '../../src/train/run.js';
 import type { RunSummary } from '../../src/train/summary.js';
+import type { ResNet1d } from '../../src/models/index.js';
 import { catConfig, fastCat } from '../helpers/run-config.js';
-import { RowSeries, sineSeries, smallResNet1d } from './series-nets.js';
+import { sineSeries, smallResNet1d } from './series-nets.js';
 
 const LENGTH = 24;
 const series = { train: sineSeries(96, 1, LENGTH), test: sineSeries(48, 2, LENGTH) };
-const INPUT = [1, 1, LENGTH];
+const INPUT = [1, LENGTH];
 const model = 'resnet1d-small (passed as a Module)';
 
 /** The caller builds the network, so the caller seeds its initial weights (the same for every run). */
-const network = (): { module: RowSeries; inputShape: number[] } => {
+const network = (): { module: ResNet1d; inputShape: number[] } => {
   E.manualSeed(0);
-  return { module: new RowSeries(smallResNet1d()), inputShape: INPUT };
+  return { module: smallResNet1d(), inputShape: INPUT };
 };
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
@@ -52,7 +53,7 @@ test('a large strength removes resnet1d blocks; history and weights rebuild the 
     const summary = readJson<RunSummary>(path.join(dir, 'summary.json'));
     const architecture = readJson<Architecture>(path.join(dir, 'architecture.json'));
     assert.equal(summary.blocks_removed, 3);
-    assert.deepEqual(architecture.blocks, [{ id: 'net.layer1', removed: true }, { id: 'net.layer2', removed: true }, { id: 'net.layer3', removed: true }]);
+    assert.deepEqual(architecture.blocks, [{ id: 'layer1', removed: true }, { id: 'layer2', removed: true }, { id: 'layer3', removed: true }]);
     assert.ok(architecture.layers.every((l) => l.op !== 'conv1d' || l.weight_shape.length === 3));
     const rebuilt = network().module;
     replayHistory(rebuilt, INPUT, architecture.history);
