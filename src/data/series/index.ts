@@ -5,6 +5,6 @@ export { loadUcr, readUcrFile } from './ucr.js';
 export { loadUea, readTsFile } from './uea.js';
 export { loadSensorCsv, type SensorCsvOptions, type SensorCsvSplits } from './csv.js';
 export { pairSplits, type SeriesSplits } from './pair.js';
-export { channelStatistics, normalizeWith, sharedFloats } from './normalize.js';
+export { channelStatistics, normalizeWith } from './normalize.js';
 export { classNamesOf } from './labels.js';
 export type { RawSplit } from './raw.js';

@@ -1,11 +1,6 @@
 // Per-channel standardisation of sequence values. The statistics come from the training split alone, so
 // nothing about the test split leaks into training, and are applied to both splits.
-import { isSequenceDataset, type SequenceDataset, type SequenceNormalization } from '../dataset.js';
-
-/** A float32 array on a SharedArrayBuffer, so DataLoader workers read the values without a copy. */
-export function sharedFloats(length: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(4 * length));
-}
+import { isSequenceDataset, sharedFloats, type SequenceDataset, type SequenceNormalization } from '../dataset.js';
 
 /**
  * Mean and (population) standard deviation of each channel over every sample and time step of
