@@ -42,6 +42,8 @@ export interface LatencyProfile {
   readonly threads: number;
   /** The whole dense network, measured: the median of the timed runs. */
   readonly denseMs: number;
+  /** The dense network timed again at the end of the profile (absent in profiles made before it was). */
+  readonly denseRepeatMs?: number;
   /** denseMs less the fitted layers at full width: pooling, the input, calls between layers. */
   readonly remainderMs: number;
   readonly layers: Readonly<Record<string, ProfiledLayer>>;
@@ -58,6 +60,15 @@ export interface LatencyProfile {
     readonly rmsRelative: number;
     readonly maxRelative: number;
   };
+  /**
+   * Random pruned networks of the kind a run ends with, timed whole against the model's prediction
+   * (not fitted to); absent when the profile was not calibrated.
+   */
+  readonly validation?: {
+    readonly points: readonly { readonly blocksRemoved: number; readonly predictedMs: number; readonly measuredMs: number }[];
+    readonly rmsRelative: number;
+    readonly maxRelative: number;
+  };
   readonly created: string;
 }
 
@@ -67,7 +78,7 @@ export interface LatencyModel {
   readonly remainderMs: number;
 }
 
-export function latencyModel(profile: LatencyProfile): LatencyModel {
+export function latencyModel(profile: Pick<LatencyProfile, 'layers' | 'remainderMs'>): LatencyModel {
   const layers = new Map(Object.entries(profile.layers));
   return { layer: (module) => layers.get(module), remainderMs: profile.remainderMs };
 }
@@ -98,6 +109,7 @@ export function checkedLatencyProfile(value: unknown, source: string): LatencyPr
   if (!Array.isArray(p['inputShape']) || !p['inputShape'].every((d) => Number.isInteger(d) && d > 0)) fail('inputShape must be a list of positive integers');
   if (!finite(p['denseMs']) || p['denseMs'] <= 0) fail('denseMs must be a positive number');
   if (!finite(p['remainderMs'])) fail('remainderMs must be a number');
+  if (p['denseRepeatMs'] !== undefined && !(finite(p['denseRepeatMs']) && p['denseRepeatMs'] > 0)) fail('denseRepeatMs must be a positive number');
   const layers = p['layers'];
   if (typeof layers !== 'object' || layers === null || Object.keys(layers).length === 0) fail('no layers');
   for (const [name, l] of Object.entries(layers as Record<string, unknown>)) {

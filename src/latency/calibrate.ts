@@ -7,12 +7,10 @@
 // model keeps the layers' shapes, and what a layer costs inside a network whatever its width goes
 // with the layer when its block is removed.
 import { ALL_ON, expectedComplexity } from '../cat/complexity.js';
-import { buildStructureGraph } from '../cat/graph.js';
 import type { LatencyModel, ProfiledLayer } from '../cat/latency.js';
-import { applyEvents, type PruneEvent } from '../cat/surgery.js';
-import * as E from '../engine/index.js';
 import type { Module } from '../nn/index.js';
 import { relativeError, relativeLeastSquares, type RelativeError } from './fit.js';
+import { traceCoupled, variant } from './variants.js';
 
 export const CALIBRATION_FRACTIONS = [0.25, 0.5, 0.75] as const;
 
@@ -39,26 +37,14 @@ export interface Calibration extends RelativeError {
 
 /** The sum of the fitted layers of `model` as it stands (no remainder), and how many there are. */
 function layersOf(model: Module, inputShape: readonly number[], layers: Readonly<Record<string, ProfiledLayer>>): { ms: number; count: number } {
-  const graph = E.noGrad(() => buildStructureGraph(model, inputShape, { residualChannels: 'coupled' }));
+  const graph = traceCoupled(model, inputShape);
   const timing: LatencyModel = { layer: (m) => layers[m], remainderMs: 0 };
   return { ms: expectedComplexity(graph, ALL_ON, timing).latency as number, count: graph.layers.length };
 }
 
 /** `build()` without its removable blocks (if `blocks`), then narrowed to `fraction` of every prunable group's units. */
-function narrowed(build: () => Module, inputShape: readonly number[], fraction: number, blocks: boolean): Module {
-  const model = build();
-  const traced = (): ReturnType<typeof buildStructureGraph> => E.noGrad(() => buildStructureGraph(model, inputShape, { residualChannels: 'coupled' }));
-  if (blocks) {
-    const graph = traced();
-    E.noGrad(() => applyEvents(model, graph, graph.blocks.filter((b) => b.prunable).map((b) => ({ step: 0, kind: 'block', block: b.id }))));
-  }
-  const graph = traced();
-  const events: PruneEvent[] = graph.groups
-    .filter((g) => g.prunable)
-    .map((g) => ({ step: 0, kind: 'units', group: g.id, keep: Array.from({ length: Math.max(1, Math.round(fraction * g.width)) }, (_, i) => i) }));
-  if (fraction < 1) E.noGrad(() => applyEvents(model, graph, events));
-  return model;
-}
+const narrowed = (build: () => Module, inputShape: readonly number[], fraction: number, blocks: boolean): Module =>
+  variant(build, inputShape, { removeBlock: () => blocks, keptUnits: (g) => Math.round(fraction * g.width) });
 
 export async function calibrate(
   build: () => Module,
@@ -69,7 +55,7 @@ export async function calibrate(
 ): Promise<Calibration> {
   const denseLayers = layersOf(dense.model, inputShape, layers);
   const points: CalibrationPoint[] = [{ fraction: 1, blocksRemoved: false, layers: denseLayers.count, measuredMs: dense.ms, layersMs: denseLayers.ms }];
-  const hasBlocks = E.noGrad(() => buildStructureGraph(dense.model, inputShape, { residualChannels: 'coupled' })).blocks.some((b) => b.prunable);
+  const hasBlocks = traceCoupled(dense.model, inputShape).blocks.some((b) => b.prunable);
   const configs: [number, boolean][] = [...CALIBRATION_FRACTIONS.map((f): [number, boolean] => [f, false]), ...(hasBlocks ? ([[1, true], [0.5, true]] as [number, boolean][]) : [])];
   for (const [fraction, blocksRemoved] of configs) {
     const model = narrowed(build, inputShape, fraction, blocksRemoved);

@@ -17,8 +17,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** The median milliseconds of one `run`, after warm-up; `minRuns` raises the floor of timed samples. */
-export async function medianMs(run: () => unknown, minRuns = MIN_SAMPLES): Promise<number> {
+/**
+ * The median milliseconds of one `run`, after warm-up; `minRuns` raises the floor of timed samples
+ * and `minTotalMs` that of the time they take together.
+ */
+export async function medianMs(run: () => unknown, minRuns = MIN_SAMPLES, minTotalMs = MIN_TIMED_MS): Promise<number> {
   let warm = Infinity;
   for (let i = 0; i < WARMUP_RUNS; i++) {
     const start = performance.now();
@@ -28,7 +31,7 @@ export async function medianMs(run: () => unknown, minRuns = MIN_SAMPLES): Promi
   const repeats = Math.max(1, Math.min(MAX_REPEATS, Math.ceil(SAMPLE_MS / Math.max(warm, 1e-3))));
   const times: number[] = [];
   let total = 0;
-  while (times.length < MAX_SAMPLES && (times.length < minRuns || total < MIN_TIMED_MS)) {
+  while (times.length < MAX_SAMPLES && (times.length < minRuns || total < minTotalMs)) {
     const start = performance.now();
     for (let r = 0; r < repeats; r++) await run();
     const ms = performance.now() - start;

@@ -48,7 +48,7 @@ function facts(data: RunReportData): [string, string][] {
     const latency = summary.latency;
     if (latency !== undefined) {
       const target = latency.target_ms === null ? '' : `, target ${latency.target_ms.toFixed(3)} ms (measured ${percent(latency.measured_ms / latency.target_ms)} of it)`;
-      list.push(['latency', `${latency.measured_ms.toFixed(3)} ms measured on ${latency.runtime} at batch ${latency.batch} (median of ${latency.runs} runs), ${latency.predicted_ms.toFixed(3)} ms predicted${target}; dense ${latency.dense_ms.toFixed(3)} ms as profiled`]);
+      list.push(['latency', `${latency.measured_ms.toFixed(3)} ms measured on ${latency.runtime} at batch ${latency.batch} (median of ${latency.runs} runs), ${latency.predicted_ms.toFixed(3)} ms predicted${target}; dense ${latency.dense_ms.toFixed(3)} ms as profiled${latency.dense_measured_ms === undefined ? '' : `, ${latency.dense_measured_ms.toFixed(3)} ms beside it`}`]);
     }
   }
   const speed = throughputOf(log);

@@ -1,5 +1,5 @@
 // Training: runs, trainers, the optimiser, schedules, checkpoints and run directories.
-export { trainRun, resumeRun, LATENCY_RUNS, type NetworkSpec, type TrainRunOptions, type TrainRunResult } from './run.js';
+export { trainRun, resumeRun, LATENCY_RUNS, type MeasuredLatency, type NetworkSpec, type TrainRunOptions, type TrainRunResult } from './run.js';
 export type { TrainingMethod, MethodKind, MethodContext, MethodOutcome, StepHooks, StepContext, BackwardContext, StepEstimates, WorkerRole } from './method.js';
 export { methodFor } from './methods/index.js';
 export {

@@ -19,7 +19,7 @@ import { methodFor } from './methods/index.js';
 import { restoreRun, type Restored } from './restore.js';
 import { describeRunData, readRunData } from './run-data.js';
 import { RunDirectory, RunDirectoryError } from './run-dir.js';
-import { buildRun, parameterNames, type RunParts } from './setup.js';
+import { buildRun, makeModel, parameterNames, type RunParts } from './setup.js';
 import { throughputOf, writeSummary, type LatencyCheck } from './summary.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 
@@ -51,11 +51,17 @@ export interface TrainRunOptions {
    * Measures the saved network on a latency profile's runtime (median milliseconds of LATENCY_RUNS
    * timed runs at the profile's batch); a run with a profile records it in summary.json.
    */
-  measureLatency?: (model: Module, inputShape: readonly number[], profile: LatencyProfile) => Promise<number>;
+  measureLatency?: (model: Module, inputShape: readonly number[], profile: LatencyProfile, dense?: () => Module) => Promise<MeasuredLatency>;
 }
 
 /** Timed runs of the end-of-run latency measurement. */
 export const LATENCY_RUNS = 30;
+
+/** The end-of-run measurement: the saved network, and the dense one timed beside it where it can be built. */
+export interface MeasuredLatency {
+  readonly ms: number;
+  readonly denseMs?: number;
+}
 
 export interface TrainRunResult {
   completed: boolean;
@@ -203,14 +209,26 @@ async function trainWith(method: TrainingMethod, kind: MethodKind<unknown>, part
   const outcome = method.outcome();
   parts.model.save(out.file('model'), { model: config.model });
   out.writeJson('architecture', outcome.architecture);
-  const latency = outcome.latency === undefined || options.measureLatency === undefined ? undefined : latencyCheck(outcome.latency, await options.measureLatency(parts.model, inputShape, outcome.latency.profile));
+  // The dense network timed beside the pruned one shows how far the machine has drifted since the
+  // profile was made; a network the caller built cannot be rebuilt dense here.
+  const dense = options.network === undefined ? (): Module => makeModel(config, parts.dataset.train) : undefined;
+  const latency = outcome.latency === undefined || options.measureLatency === undefined ? undefined : latencyCheck(outcome.latency, await options.measureLatency(parts.model, inputShape, outcome.latency.profile, dense));
   writeSummary(out, { config, test, outcome, trainSeconds: seconds, epochSeconds: readEpochSeconds(out, epochSeconds), throughput: throughputOf(out.readLog()), latency });
   return { completed: true, position, test, seconds };
 }
 
-function latencyCheck(latency: NonNullable<MethodOutcome['latency']>, measuredMs: number): LatencyCheck {
+function latencyCheck(latency: NonNullable<MethodOutcome['latency']>, measured: MeasuredLatency): LatencyCheck {
   const { profile } = latency;
-  return { runtime: profile.runtime, batch: profile.batch, runs: LATENCY_RUNS, target_ms: latency.targetMs, predicted_ms: latency.predictedMs, measured_ms: measuredMs, dense_ms: profile.denseMs };
+  return {
+    runtime: profile.runtime,
+    batch: profile.batch,
+    runs: LATENCY_RUNS,
+    target_ms: latency.targetMs,
+    predicted_ms: latency.predictedMs,
+    measured_ms: measured.ms,
+    dense_ms: profile.denseMs,
+    ...(measured.denseMs === undefined ? {} : { dense_measured_ms: measured.denseMs }),
+  };
 }
 
 /** Epoch seconds of the whole run, also the epochs trained before a resume (from log.jsonl). */

@@ -51,6 +51,8 @@ export interface LatencyCheck {
   measured_ms: number;
   /** The dense network as the profile measured it. */
   dense_ms: number;
+  /** The dense network timed beside the saved one at the end of the run (absent for a network the caller built). */
+  dense_measured_ms?: number;
 }
 
 /** The fields of an epoch's log line that throughputOf reads. */

@@ -32,9 +32,24 @@ function summary(profile: LatencyProfile): string {
       : [
           `whole network narrowed to ${profile.calibration.points.map((p) => `${p.fraction}${p.blocksRemoved ? ' without blocks' : ''}: ${p.measuredMs.toFixed(3)} ms`).join(', ')}; layers scaled by ${profile.calibration.scale.toFixed(3)}, plus ${profile.calibration.perLayerMs.toFixed(4)} ms each; model against these: rms ${percent(profile.calibration.rmsRelative)}, max ${percent(profile.calibration.maxRelative)}`,
         ]),
+    ...(profile.validation === undefined
+      ? []
+      : [`model against ${profile.validation.points.length} random pruned networks (not fitted to): rms ${percent(profile.validation.rmsRelative)}, max ${percent(profile.validation.maxRelative)}; measured ${profile.validation.points.map((p) => `${p.measuredMs.toFixed(3)}/${p.predictedMs.toFixed(3)}`).join(', ')} ms (measured/predicted)`]),
+    ...repeatability(profile),
     `${profile.remainderMs.toFixed(3)} ms outside the layers`,
     ...rows,
   ].join('\n');
+}
+
+/** Past this, the warning: a budget cannot land closer to its target than the machine repeats itself. */
+const REPEAT_TOLERANCE = 0.05;
+
+function repeatability(profile: LatencyProfile): string[] {
+  if (profile.denseRepeatMs === undefined) return [];
+  const drift = profile.denseRepeatMs / profile.denseMs - 1;
+  const line = `dense network timed again at the end: ${profile.denseRepeatMs.toFixed(3)} ms (${drift >= 0 ? '+' : ''}${(100 * drift).toFixed(1)}%)`;
+  if (Math.abs(drift) <= REPEAT_TOLERANCE) return [line];
+  return [line, `warning: timings on this machine moved by more than ${100 * REPEAT_TOLERANCE}% within the profile, and a latency budget can land no closer than that; profile again on a quiet machine, or with fewer --threads (one thread repeats best on a small machine)`];
 }
 
 export function latencyProfileCommand(): Command {

@@ -5,9 +5,9 @@ import * as E from '../../engine/index.js';
 import { DATASET_SPEC_FORMS, formatDatasetSpec, parseDatasetSpec } from '../../data/index.js';
 import { isModelName, modelNames } from '../../models/index.js';
 import type { LatencyProfile } from '../../cat/index.js';
-import { latencyRunner } from '../../latency/index.js';
+import { latencyRunner, median, NETWORK_EFFORT } from '../../latency/index.js';
 import type { Module } from '../../nn/index.js';
-import { augmentsByDefault, configProblems, DEFAULT_CONFIG, LATENCY_RUNS, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
+import { augmentsByDefault, configProblems, DEFAULT_CONFIG, LATENCY_RUNS, type MeasuredLatency, NonFiniteLossError, resumeRun, RunDirectory, RunDirectoryError, type TrainConfig, type Trainer, trainRun } from '../../train/index.js';
 import { architectureTable } from '../../report/index.js';
 import { CAT_OPTION_FIELDS, optionRow } from '../../cat/index.js';
 import { addDataOptions, checkAugmentFor, type DataCliOptions } from '../data-options.js';
@@ -98,10 +98,26 @@ function resumeConflicts(command: Command, options: TrainOptions, saved: TrainCo
   return conflicts;
 }
 
-/** The saved network on the profile's runtime, at its batch: the end-of-run latency check. */
-async function measureOnRuntime(model: Module, inputShape: readonly number[], profile: LatencyProfile): Promise<number> {
-  const runner = await latencyRunner(profile.runtime);
-  return runner.time(model, inputShape, profile.batch, LATENCY_RUNS);
+/** Rounds of the end-of-run check: saved and dense networks alternate, so a change in load hits both. */
+const CHECK_ROUNDS = 3;
+
+/** The saved network on the profile's runtime, at its batch, with the dense one beside it: the end-of-run latency check. */
+async function measureOnRuntime(model: Module, inputShape: readonly number[], profile: LatencyProfile, buildDense?: () => Module): Promise<MeasuredLatency> {
+  const runner = await latencyRunner(profile.runtime, profile.threads);
+  const dense = buildDense?.();
+  const effort = { ...NETWORK_EFFORT, minRuns: LATENCY_RUNS };
+  const pruned: number[] = [];
+  const reference: number[] = [];
+  try {
+    for (let round = 0; round < CHECK_ROUNDS; round++) {
+      pruned.push(await runner.time(model, inputShape, profile.batch, effort));
+      if (dense !== undefined) reference.push(await runner.time(dense, inputShape, profile.batch, effort));
+    }
+  } finally {
+    runner.close();
+    dense?.dispose();
+  }
+  return { ms: median(pruned), ...(dense === undefined ? {} : { denseMs: median(reference) }) };
 }
 
 export function trainCommand(): Command {
