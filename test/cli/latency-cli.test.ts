@@ -34,6 +34,12 @@ for (const runtime of ['libtorch', 'onnxruntime'] as const) {
       const points = profile.calibration?.points ?? [];
       assert.deepEqual(points.map((p) => p.fraction), [1, 0.25, 0.5, 0.75]);
       assert.ok(points.every((p) => p.measuredMs > 0 && p.layersMs > 0) && (points[1]?.layersMs ?? 0) < (points[0]?.layersMs ?? 0));
+      // Random pruned networks, timed whole and predicted; the dense network timed a second time.
+      assert.equal(profile.validation?.points.length, 8);
+      assert.ok(profile.validation?.points.every((p) => p.measuredMs > 0 && Number.isFinite(p.predictedMs) && p.blocksRemoved === 0));
+      assert.match(r.stdout, /model against 8 random pruned networks \(not fitted to\): rms [0-9.]+%/);
+      assert.ok((profile.denseRepeatMs ?? 0) > 0);
+      assert.match(r.stdout, /dense network timed again at the end: [0-9.]+ ms \([+-][0-9.]+%\)/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -66,11 +72,13 @@ test('train --target-latency prunes to the modelled target and measures the save
     assert.deepEqual([latency.runtime, latency.batch, latency.runs, latency.target_ms, latency.dense_ms], ['libtorch', 8, 30, target, profile.denseMs]);
     assert.ok(latency.predicted_ms <= target && latency.predicted_ms >= 0.95 * target, `predicted ${latency.predicted_ms} ms for a ${target} ms target`);
     assert.ok(latency.measured_ms > 0);
+    // The dense network, rebuilt, was timed beside the saved one.
+    assert.ok(Number.isFinite(latency.dense_measured_ms) && (latency.dense_measured_ms ?? 0) > 0, `dense ${latency.dense_measured_ms} ms`);
     const report = catrain('report', '--run', out, '--out', path.join(root, 'report.html'));
     assert.equal(report.status, 0, report.stderr);
     const html = readFileSync(path.join(root, 'report.html'), 'utf8');
     assert.match(html, /CAT, latency budget [0-9.]+ ms/);
-    assert.match(html, new RegExp(`${latency.measured_ms.toFixed(3)} ms measured on libtorch at batch 8 \\(median of 30 runs\\), ${latency.predicted_ms.toFixed(3)} ms predicted, target`));
+    assert.match(html, new RegExp(`${latency.measured_ms.toFixed(3)} ms measured on libtorch at batch 8 \\(median of 30 runs\\), ${latency.predicted_ms.toFixed(3)} ms predicted, target.*, ${latency.dense_measured_ms?.toFixed(3)} ms beside it`));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
