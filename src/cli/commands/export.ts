@@ -16,7 +16,7 @@ interface ExportOptions {
 
 export function exportCommand(): Command {
   return new Command('export')
-    .description("export a finished run's pruned network (ONNX, TF.js layers model or safetensors); inputs are float32 NCHW pixels in [0, 1] for images, float32 NCL raw signal values for sequences; normalisation is inside the model")
+    .description("export a finished run's pruned network (ONNX, TF.js layers model or safetensors); inputs are float32 NCHW pixels in [0, 1] for images, float32 NCL raw signal values for sequences; ONNX and TF.js apply the normalisation inside the model, a safetensors export holds the weights alone and records the mean and std in its metadata for the caller to apply")
     .requiredOption('--run <dir>', 'run directory written by catrain train (a finished run)')
     .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
     .requiredOption('--out <path>', `output: ${EXPORT_FORMATS.map((f) => `${f}: ${EXPORT_LAYOUT[f]}`).join('; ')}`)
@@ -28,7 +28,7 @@ export function exportCommand(): Command {
       try {
         const result = exportRun(options.run, format, options.out, { overwrite: options.force === true });
         if (options.json === true) console.log(JSON.stringify({ format, files: result.files, contract: result.contract }));
-        else console.log(`exported ${result.contract.model} from ${options.run} as ${format}: ${result.files.join(', ')} (input ${inputDescription(result.contract)})`);
+        else console.log(`exported ${result.contract.model} from ${options.run} as ${format}: ${result.files.join(', ')} (input ${inputDescription(result.contract)}${format === 'safetensors' ? '; normalise it with the mean and std in the metadata first' : ''})`);
       } catch (error) {
         if (error instanceof ExportOutputError) {
           const exists = error.message.endsWith('already exists');
