@@ -1,7 +1,7 @@
 // The latency of a finished run's saved network and of its dense model on a runtime (not a test):
 // timed as the end-of-run check of a latency budget times it (at least 30 samples over a second),
 // dense and pruned alternating over several rounds so background load hits both alike.
-//   node dist/bench/latency/measure-run.js RUN_DIR [--runtime onnxruntime|libtorch] [--batch 1] [--rounds 3] [--json]
+//   node dist/bench/latency/measure-run.js RUN_DIR [--runtime onnxruntime|libtorch] [--batch 1] [--threads N] [--rounds 3] [--json]
 import * as E from '../../src/engine/index.js';
 import { latencyRunner, median, NETWORK_EFFORT } from '../../src/latency/index.js';
 import { countComplexity, createModel } from '../../src/models/index.js';
@@ -10,7 +10,7 @@ import { LATENCY_RUNS } from '../../src/train/index.js';
 import type { LatencyRuntime } from '../../src/cat/index.js';
 
 const dir = process.argv[2];
-if (dir === undefined || dir.startsWith('--')) throw new Error('usage: node dist/bench/latency/measure-run.js RUN_DIR [--runtime R] [--batch B] [--rounds N] [--json]');
+if (dir === undefined || dir.startsWith('--')) throw new Error('usage: node dist/bench/latency/measure-run.js RUN_DIR [--runtime R] [--batch B] [--threads N] [--rounds N] [--json]');
 const flag = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? (process.argv[at + 1] as string) : fallback;
@@ -18,6 +18,7 @@ const flag = (name: string, fallback: string): string => {
 const runtime = flag('--runtime', 'onnxruntime') as LatencyRuntime;
 const batch = Number(flag('--batch', '1'));
 const rounds = Number(flag('--rounds', '3'));
+if (process.argv.includes('--threads')) E.setNumThreads(Number(flag('--threads', '0')));
 const { model: pruned, architecture } = loadRunNetwork(dir, { device: 'cpu' });
 if (architecture === undefined) throw new Error(`${dir} is not a finished run`);
 E.manualSeed(0);
