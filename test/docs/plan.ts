@@ -46,6 +46,10 @@ export const NOT_RUN: ReadonlyMap<string, string> = new Map([
     'a benchmark: three 15-epoch ResNet-20 trainings on all of CIFAR-10, half an hour on a 2-core CPU',
   ],
   [
+    'bash bench/latency/cifar-quick.sh ../shared/data/cifar-10-batches-bin runs/sitting3',
+    'a benchmark: two latency profiles, five 15-epoch ResNet-20 trainings on all of CIFAR-10 and their timings, an hour on a 2-core CPU',
+  ],
+  [
     'npx catrain latency-profile --model resnet20 --runtime onnxruntime --batch 1 --out runs/latency/r20-ort-b1c.json',
     'a measurement of this machine: the results quote its output; test/cli/latency-cli.test.ts profiles LeNet-5 on both runtimes',
   ],
