@@ -18,7 +18,7 @@ const flag = (name: string, fallback: string): string => {
 const runtime = flag('--runtime', 'onnxruntime') as LatencyRuntime;
 const batch = Number(flag('--batch', '1'));
 const rounds = Number(flag('--rounds', '3'));
-if (process.argv.includes('--threads')) E.setNumThreads(Number(flag('--threads', '0')));
+E.setNumThreads(Number(flag('--threads', String(E.getNumThreads()))));
 const { model: pruned, architecture } = loadRunNetwork(dir, { device: 'cpu' });
 if (architecture === undefined) throw new Error(`${dir} is not a finished run`);
 E.manualSeed(0);

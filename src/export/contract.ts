@@ -59,8 +59,11 @@ export function inputDescription(contract: Pick<ExportContract, 'inputShape'>): 
   return contract.inputShape.length === 2 ? `${shape} NCL, raw signal values` : `${shape} NCHW in [0, 1]`;
 }
 
+/** Where a format applies the contract's mean and std: in its graph, or left to the caller (weights alone). */
+export type NormalizationPlace = 'in-graph' | 'by-caller';
+
 /** The contract as string pairs (ONNX metadata_props, safetensors __metadata__, TF.js userDefinedMetadata). */
-export function contractMetadata(contract: ExportContract, normalization: 'in-graph' | 'by-caller' = 'in-graph'): Record<string, string> {
+export function contractMetadata(contract: ExportContract, normalization: NormalizationPlace = 'in-graph'): Record<string, string> {
   const signal = contract.inputShape.length === 2;
   return {
     'catrain.model': contract.model,

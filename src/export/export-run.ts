@@ -3,7 +3,7 @@
 // the IR once and hands it to the writer of the asked format.
 import { existsSync, readFileSync } from 'node:fs';
 import { foldBatchNorms } from './fold.js';
-import { contractFor, contractMetadata, inputDescription, type ExportContract } from './contract.js';
+import { contractFor, contractMetadata, inputDescription, type ExportContract, type NormalizationPlace } from './contract.js';
 import { writeFileWhole, writeFolderWhole } from './files.js';
 import { irFromModule } from './from-trace.js';
 import type { IrGraph } from './ir.js';
@@ -26,6 +26,9 @@ export const EXPORT_LAYOUT: Readonly<Record<ExportFormat, string>> = {
   tfjs: `a folder with model.json and ${TFJS_WEIGHTS_FILE}`,
   safetensors: 'a folder with model.safetensors and architecture.json',
 };
+
+/** Where each format applies the normalisation: safetensors holds the weights alone. */
+export const EXPORT_NORMALIZATION: Readonly<Record<ExportFormat, NormalizationPlace>> = { onnx: 'in-graph', tfjs: 'in-graph', safetensors: 'by-caller' };
 
 export interface ExportOptions {
   /** Replace an existing output (default false: refuse). */
@@ -52,7 +55,7 @@ export function exportNetwork(model: Module, contract: ExportContract, format: E
   switch (format) {
     case 'onnx': {
       const bytes = writeOnnx(exportGraph(model, contract), {
-        metadata: contractMetadata(contract),
+        metadata: contractMetadata(contract, EXPORT_NORMALIZATION.onnx),
         graphName: contract.model,
         producerVersion: PRODUCER_VERSION,
         docString: `${contract.model} exported by catrain: input ${inputDescription(contract)}, output logits`,
@@ -61,12 +64,12 @@ export function exportNetwork(model: Module, contract: ExportContract, format: E
       return { format, files: [out], contract };
     }
     case 'tfjs': {
-      const { modelJson, weightData } = writeTfjs(exportGraph(model, contract), { metadata: contractMetadata(contract), modelName: contract.model, generatedBy: `catrain ${PRODUCER_VERSION}` });
+      const { modelJson, weightData } = writeTfjs(exportGraph(model, contract), { metadata: contractMetadata(contract, EXPORT_NORMALIZATION.tfjs), modelName: contract.model, generatedBy: `catrain ${PRODUCER_VERSION}` });
       writeFolderWhole(out, { 'model.json': `${JSON.stringify(modelJson)}\n`, [TFJS_WEIGHTS_FILE]: weightData }, overwrite);
       return { format, files: [`${out}/model.json`, `${out}/${TFJS_WEIGHTS_FILE}`], contract };
     }
     case 'safetensors': {
-      const files: Record<string, Uint8Array | string> = { 'model.safetensors': encodeStateDict(model, contractMetadata(contract, 'by-caller')) };
+      const files: Record<string, Uint8Array | string> = { 'model.safetensors': encodeStateDict(model, contractMetadata(contract, EXPORT_NORMALIZATION.safetensors)) };
       if (options.architectureJson !== undefined) files['architecture.json'] = options.architectureJson;
       writeFolderWhole(out, files, overwrite);
       return { format, files: Object.keys(files).map((name) => `${out}/${name}`), contract };

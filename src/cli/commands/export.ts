@@ -2,7 +2,7 @@
 // network for deployment (docs/export.md). Input contract: float32 pixels in [0, 1], NCHW, or raw
 // signal values, NCL.
 import { Command } from 'commander';
-import { EXPORT_FORMATS, inputDescription, EXPORT_LAYOUT, ExportOutputError, exportRun, isExportFormat, UnsupportedExportError } from '../../export/index.js';
+import { EXPORT_FORMATS, inputDescription, EXPORT_LAYOUT, EXPORT_NORMALIZATION, ExportOutputError, exportRun, isExportFormat, UnsupportedExportError } from '../../export/index.js';
 import { RunDirectoryError } from '../../train/index.js';
 import { asCliError, badArgument, CliError } from '../errors.js';
 
@@ -28,7 +28,7 @@ export function exportCommand(): Command {
       try {
         const result = exportRun(options.run, format, options.out, { overwrite: options.force === true });
         if (options.json === true) console.log(JSON.stringify({ format, files: result.files, contract: result.contract }));
-        else console.log(`exported ${result.contract.model} from ${options.run} as ${format}: ${result.files.join(', ')} (input ${inputDescription(result.contract)}${format === 'safetensors' ? '; normalise it with the mean and std in the metadata first' : ''})`);
+        else console.log(`exported ${result.contract.model} from ${options.run} as ${format}: ${result.files.join(', ')} (input ${inputDescription(result.contract)}${EXPORT_NORMALIZATION[format] === 'by-caller' ? '; normalise it with the mean and std in the metadata first' : ''})`);
       } catch (error) {
         if (error instanceof ExportOutputError) {
           const exists = error.message.endsWith('already exists');
